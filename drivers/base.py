@@ -30,11 +30,9 @@ TIMESLOTS = 32
 CONDITIONS = ("LOS", "LOF", "AIS", "RAI", "LMFA")
 
 
-def default_bchans(framing: str) -> list[int]:
-    """Voice timeslots of a span: PCM30 (cas/ccs) leaves TS16 to signalling, PCM31 does not."""
-    if framing == "none":
-        return list(range(1, 32))
-    return [ts for ts in range(1, 32) if ts != 16]
+def default_bchans(signalling_timeslot: int | None) -> list[int]:
+    """Voice timeslots of a span: every timeslot but TS0 and the signalling one (if any)."""
+    return [ts for ts in range(1, 32) if ts != signalling_timeslot]
 
 
 @dataclass(frozen=True)
@@ -51,12 +49,13 @@ class SpanConfig:
     bchans: tuple[int, ...] = ()       # voice timeslots; empty = default for the framing
     dchan: int | None = None           # D-channel timeslot for ccs (16 by default)
     cas_idle: int = 0b1001             # ABCD sent on idle CAS channels
-    cas_debounce_ms: float = 2.0       # an ABCD change must persist this long to be reported
+    cas_debounce_ms: float = 4.0       # an ABCD change must persist this long (2 CAS multiframes)
     role: str = "trunk"                # "trunk" (carrier side) or "pbx" (office side, agent phones)
+    protocol: str = "none"             # signalling run above the span: "r2-china", "r2-itu", "pri-cpe"...
     name: str = ""
 
     def voice_timeslots(self) -> list[int]:
-        return list(self.bchans) if self.bchans else default_bchans(self.framing)
+        return list(self.bchans) if self.bchans else default_bchans(self.signalling_timeslot())
 
     def signalling_timeslot(self) -> int | None:
         if self.framing == "ccs":

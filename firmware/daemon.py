@@ -1,0 +1,146 @@
+"""`e1desk run`: the daemon. Opens the board's spans, the records, the serial console, and
+runs the real-time engine until SIGINT/SIGTERM.
+
+The engine runs in the main thread; the console and the status printer run in their own
+threads and only read ``engine.snapshot()``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from board.profile import ProfileError, load_profile
+from firmware.errors import BadInput, Failure
+
+
+class Box:
+    """What the console and other off-path services see of the running box."""
+
+    def __init__(self, engine, store=None):
+        self.engine = engine
+        self.store = store
+
+    def snapshot(self) -> dict:
+        return self.engine.snapshot()
+
+
+def default_run_dir(data: Path) -> Path:
+    return Path(os.environ.get("E1DESK_RUN", data / "run"))
+
+
+def format_status(snap: dict) -> str:
+    """A short status table for the daemon's stdout."""
+    lines = [f"clock: {snap['clock']['source']}, {snap['clock']['seconds']:.1f} s of line time"]
+    for s in snap["spans"]:
+        alarms = ",".join(s["alarms"]) or "OK"
+        c = s["counters"]
+        lines.append(f"  span {s['span']} {s['name']:<11} {'up  ' if s['connected'] else 'down'} "
+                     f"{alarms:<18} crc4={c['crc4_errors']} fas={c['fas_errors']} slips={c['slips']}"
+                     f"{'  (timing source)' if s['timing'] else ''}")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.option("--board", "board_name", default="sim", show_default=True,
+              help="Board profile: a built-in name (see `e1desk board list`) or a TOML file.")
+@click.option("--data", type=click.Path(file_okay=False), default="data", show_default=True,
+              help="Data directory (records, recordings, configuration).")
+@click.option("--run-dir", type=click.Path(file_okay=False), default=None,
+              help="Runtime directory for sockets ({run} in profiles); default DATA/run or $E1DESK_RUN.")
+@click.option("--console", "console_url", default=None,
+              help="Serve the console on this serial port: a device path or any pyserial URL.")
+@click.option("--capture", type=click.Path(file_okay=False), default=None,
+              help="Write raw .e1 captures of every e1raw span (both directions) into this directory.")
+@click.option("--status-every", type=float, default=5.0, show_default=True,
+              help="Print a status table every N seconds of host time (0 = never).")
+@click.option("--json-status", is_flag=True, help="Print status lines as JSON documents.")
+def run(board_name: str, data: str, run_dir: str | None, console_url: str | None, capture: str | None,
+        status_every: float, json_status: bool) -> None:
+    """Run the box: the spans of a board profile, the records, the console."""
+    from firmware.engine import Engine
+
+    data_dir = Path(data)
+    try:
+        profile = load_profile(board_name)
+    except ProfileError as exc:
+        raise BadInput(exc.where, exc.reason) from None
+    run_path = Path(run_dir) if run_dir else default_run_dir(data_dir)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        run_path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise Failure(f"cannot create {exc.filename}: {exc.strerror}") from None
+    profile = profile.with_runtime_dir(run_path)
+
+    def span_factory(config):
+        from drivers import make_span
+        if capture and config.backend == "e1raw":
+            from drivers.e1raw.span import E1RawSpan
+            return E1RawSpan(config, capture_dir=capture)
+        return make_span(config)
+
+    engine = Engine(profile, span_factory)
+    try:
+        engine.open()
+    except OSError as exc:
+        raise Failure(f"cannot open the spans: {exc}") from None
+    store = _open_store(data_dir)
+    box = Box(engine, store)
+    console = _start_console(console_url, box) if console_url else None
+
+    stop = threading.Event()
+
+    def on_signal(signum, frame):
+        stop.set()
+        engine.stop()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    if status_every > 0:
+        threading.Thread(target=_status_loop, args=(box, stop, status_every, json_status),
+                         name="status", daemon=True).start()
+    click.echo(f"e1desk: board {profile.name}, {len(profile.spans)} span(s); run dir {run_path}; "
+               f"data {data_dir}" + (f"; console on {console_url}" if console_url else ""))
+    sys.stdout.flush()
+    try:
+        engine.run()
+    finally:
+        stop.set()
+        if console is not None:
+            console.stop()
+        engine.close()
+        if store is not None:
+            store.close()
+        click.echo("e1desk: stopped")
+
+
+def _status_loop(box: Box, stop: threading.Event, every: float, as_json: bool) -> None:
+    while not stop.wait(every):
+        snap = box.snapshot()
+        if as_json:
+            print(json.dumps({"clock": snap["clock"], "spans": snap["spans"]}), flush=True)
+        else:
+            print(format_status(snap), flush=True)
+
+
+def _open_store(data_dir: Path):
+    """The records store, when that layer is installed (it is optional for the line itself)."""
+    try:
+        from firmware.store import Store
+    except ImportError:
+        return None
+    return Store(data_dir)
+
+
+def _start_console(url: str, box: Box):
+    try:
+        from firmware.console.server import serve_console
+    except ImportError as exc:
+        raise Failure(f"the console is not available: {exc}") from None
+    return serve_console(url, box)

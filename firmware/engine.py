@@ -1,0 +1,150 @@
+"""The real-time loop: every span, a block at a time, timed by the line clock.
+
+Each turn waits (select) until some span has frames, reads a block from each span that has,
+passes it through the block handlers (signalling, calls, switching are added by later layers
+through ``add_handler``), and writes exactly as many frames back: the box is loop-timed on
+every span. Spans that deliver nothing while line time passes (cable pulled, far end silent)
+get ``idle(frames)`` so their alarm timers run. Nothing here touches disk or console: the
+state for the console is read through ``snapshot()``, a plain dict.
+"""
+from __future__ import annotations
+
+import select
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from board.profile import BoardProfile
+from drivers import make_span
+from drivers.base import FRAMES_PER_BLOCK, RxBlock, Span
+from firmware.clock import HOST, LineClock
+
+IDLE_ALAW = 0xD5
+#: a span silent for this much line time is treated as having no signal
+SILENT_FRAMES = 8000
+
+# handler(span_number, rx_block, tx_voice) -> None; it may write into tx_voice in place
+BlockHandler = Callable[[int, RxBlock, np.ndarray], None]
+
+
+@dataclass
+class SpanSlot:
+    span: Span
+    last_rx: int = 0                 # line clock when frames last arrived
+    idle_mark: int = 0               # line clock up to which idle() was given
+    blocks: int = 0
+    rx_abcd: np.ndarray | None = None  # last received (debounced) ABCD per timeslot
+    events: list[tuple[int, int, str]] = field(default_factory=list)   # (clock, span, event)
+
+
+class Engine:
+    """Drives all spans of a board profile from one thread."""
+
+    def __init__(self, profile: BoardProfile, span_factory: Callable = make_span):
+        self.profile = profile
+        self.slots = {c.span: SpanSlot(span_factory(c)) for c in profile.spans}
+        self.clock = LineClock({c.span: c.timing for c in profile.spans})
+        self.handlers: list[BlockHandler] = []
+        self.event_log: list[tuple[int, int, str]] = []     # bounded, newest last
+        self._stop = threading.Event()
+        self._idle_voice = np.full((32, FRAMES_PER_BLOCK), IDLE_ALAW, dtype=np.uint8)
+        self.turns = 0
+
+    # -- life cycle ----------------------------------------------------------------------
+    def open(self) -> None:
+        for slot in self.slots.values():
+            slot.span.open()
+
+    def close(self) -> None:
+        for slot in self.slots.values():
+            slot.span.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def add_handler(self, handler: BlockHandler) -> None:
+        self.handlers.append(handler)
+
+    # -- the loop ------------------------------------------------------------------------
+    def run(self, until: Callable[[], bool] | None = None) -> None:
+        while not self._stop.is_set() and not (until and until()):
+            self.turn()
+
+    def turn(self, timeout: float = 0.02) -> int:
+        """One pass: serve every span that has frames; returns the number of blocks served."""
+        served = 0
+        fds = {slot.span.fileno(): n for n, slot in self.slots.items() if slot.span.fileno() >= 0}
+        ready = []
+        if fds:
+            ready, _, _ = select.select(list(fds), [], [], timeout)
+        else:
+            time.sleep(timeout)
+        for fd in ready:
+            number = fds[fd]
+            rx = self.slots[number].span.read(timeout=0)
+            if rx is not None:
+                self._serve(number, rx)
+                served += 1
+        self.clock.host_tick()
+        self._age_silent_spans()
+        self.clock.run_due()
+        self.turns += 1
+        return served
+
+    def _serve(self, number: int, rx: RxBlock) -> None:
+        slot = self.slots[number]
+        tx = self._idle_voice if rx.frames == FRAMES_PER_BLOCK else np.full((32, rx.frames), IDLE_ALAW, np.uint8)
+        if self.handlers:
+            tx = tx.copy()
+            for handler in self.handlers:
+                handler(number, rx, tx)
+        slot.span.write(tx)
+        self.clock.frames_received(number, rx.frames)
+        slot.last_rx = slot.idle_mark = self.clock.now
+        slot.blocks += 1
+        slot.rx_abcd = rx.abcd
+        for _, name in rx.events:
+            self._log(number, name)
+        alarms = rx.alarms
+        self.clock.span_state(number, not (alarms.red or alarms.blue))
+
+    def _age_silent_spans(self) -> None:
+        now = self.clock.now
+        for number, slot in self.slots.items():
+            silent = not slot.span.connected or now - slot.last_rx >= SILENT_FRAMES
+            if silent and now > slot.idle_mark:
+                for _, name in slot.span.idle(now - slot.idle_mark):
+                    self._log(number, name)
+                slot.idle_mark = now
+                self.clock.span_state(number, False)
+
+    def _log(self, span: int, event: str) -> None:
+        self.event_log.append((self.clock.now, span, event))
+        if len(self.event_log) > 1000:
+            del self.event_log[:500]
+
+    # -- what the console shows ----------------------------------------------------------
+    def snapshot(self) -> dict:
+        spans, channels, alarms = [], [], []
+        for number, slot in sorted(self.slots.items()):
+            span, config = slot.span, slot.span.config
+            state = span.alarms()
+            spans.append({"span": number, "name": config.name, "backend": config.backend,
+                          "address": config.address, "framing": config.framing, "crc4": config.crc4,
+                          "connected": span.connected, "alarms": state.names(),
+                          "counters": span.counters().as_dict(), "timing": self.clock.source == number,
+                          "blocks": slot.blocks})
+            alarms += [f"span {number}: {name}" for name in state.names()]
+            rx_abcd = slot.rx_abcd
+            for ts in config.voice_timeslots():
+                channels.append({"span": number, "ts": ts, "state": "idle",
+                                 "abcd_rx": f"{int(rx_abcd[ts]):04b}" if rx_abcd is not None else "----",
+                                 "abcd_tx": f"{int(span.tx_abcd[ts]):04b}"})
+        source = "host clock" if self.clock.source == HOST else f"span {self.clock.source}"
+        return {"clock": {"source": source, "frames": self.clock.now, "seconds": self.clock.seconds},
+                "spans": spans, "channels": channels, "calls": [], "queues": [], "agents": [],
+                "alarms": alarms,
+                "events": [{"frame": f, "span": s, "event": e} for f, s, e in self.event_log[-50:]]}
