@@ -14,8 +14,15 @@ DEBS := python3 python3-venv python3-dev gcc make libc6-dev pkg-config \
 
 .PHONY: run test setup debs bench clean
 
+# The box in the foreground; the rig in the background as the far end of both spans, in real
+# time, until Ctrl-C. State lives in .run/ (records in .run/data, sockets in .run/data/run).
 run: setup
-	$(VENV)/bin/e1desk run --board sim
+	@mkdir -p .run
+	@$(VENV)/bin/e1hil line --board sim --run-dir .run/data/run --realtime --seconds 0 --wait 60 \
+	    > .run/rig.log 2>&1 & rig=$$!; \
+	  trap 'kill $$rig 2>/dev/null' EXIT INT TERM; \
+	  echo "rig (far end of both spans) running, log in .run/rig.log"; \
+	  $(VENV)/bin/e1desk run --board sim --data .run/data
 
 test: setup
 	$(PY) -m pytest -q $(PYTEST_ARGS)

@@ -25,6 +25,7 @@ from firmware.clock import HOST, LineClock
 IDLE_ALAW = 0xD5
 #: a span silent for this much line time is treated as having no signal
 SILENT_FRAMES = 8000
+SILENT_HOST_S = 1.0
 
 # handler(span_number, rx_block, tx_voice) -> None; it may write into tx_voice in place
 BlockHandler = Callable[[int, RxBlock, np.ndarray], None]
@@ -37,6 +38,7 @@ class SpanSlot:
     idle_mark: int = 0               # line clock up to which idle() was given
     blocks: int = 0
     rx_abcd: np.ndarray | None = None  # last received (debounced) ABCD per timeslot
+    last_rx_host: float = 0.0         # host monotonic time of the last block (stalled far ends)
     events: list[tuple[int, int, str]] = field(default_factory=list)   # (clock, span, event)
 
 
@@ -104,6 +106,7 @@ class Engine:
         slot.span.write(tx)
         self.clock.frames_received(number, rx.frames)
         slot.last_rx = slot.idle_mark = self.clock.now
+        slot.last_rx_host = time.monotonic()
         slot.blocks += 1
         slot.rx_abcd = rx.abcd
         for _, name in rx.events:
@@ -112,14 +115,20 @@ class Engine:
         self.clock.span_state(number, not (alarms.red or alarms.blue))
 
     def _age_silent_spans(self) -> None:
-        now = self.clock.now
+        """Spans with no cable, or silent for SILENT_FRAMES of line time (or SILENT_HOST_S of host
+        time, for when the silent span was the clock itself), lose their clock role and get
+        idle() for the line time that passed."""
+        now, host_now = self.clock.now, time.monotonic()
         for number, slot in self.slots.items():
-            silent = not slot.span.connected or now - slot.last_rx >= SILENT_FRAMES
-            if silent and now > slot.idle_mark:
+            silent = (not slot.span.connected or now - slot.last_rx >= SILENT_FRAMES
+                      or host_now - slot.last_rx_host > SILENT_HOST_S)
+            if not silent:
+                continue
+            self.clock.span_state(number, False)
+            if now > slot.idle_mark:
                 for _, name in slot.span.idle(now - slot.idle_mark):
                     self._log(number, name)
                 slot.idle_mark = now
-                self.clock.span_state(number, False)
 
     def _log(self, span: int, event: str) -> None:
         self.event_log.append((self.clock.now, span, event))

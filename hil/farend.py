@@ -16,7 +16,7 @@ Faults are injected on the line the far end sends (``inject(name, on)``):
     FAS   every frame alignment word corrupted (the box loses frame alignment)
     CRC   one voice bit flipped per CRC-4 sub-multiframe (CRC errors, alignment kept)
     BER   random bit errors at ``ber`` (set with inject("BER", True, ber=1e-3))
-    SLIP  one frame deleted from the stream (one-shot, as a controlled slip upstream)
+    SLIP  two frames deleted from the stream (one-shot: a slip upstream, FAS parity kept)
     NOISE random octets instead of frames (garbage on the line)
 ``disconnect()`` pulls the cable. The rig uses the box's E1 framer library as its line chip;
 what it concludes is checked only from what comes back on the line.
@@ -116,9 +116,10 @@ class FarEnd:
             raise ConnectionError("far end is not connected")
         frames = voice.shape[1]
         if "SLIP" in self.faults:
-            extra = np.concatenate([voice, voice[:, -1:]], axis=1)
-            octets = self.port.transmit(extra).reshape(frames + 1, TIMESLOTS)
-            octets = np.delete(octets, frames // 2, axis=0).reshape(-1)   # one frame deleted
+            extra = np.concatenate([voice, voice[:, -2:]], axis=1)
+            octets = self.port.transmit(extra).reshape(frames + 2, TIMESLOTS)
+            cut = frames // 2 & ~1
+            octets = np.delete(octets, [cut, cut + 1], axis=0).reshape(-1)
             self.faults.discard("SLIP")
         else:
             octets = self.port.transmit(voice)

@@ -115,6 +115,9 @@ class E1RawSpan(Span):
             return None
         while len(self._rxbuf) < FRAME_OCTETS:
             if not self._fill(timeout):
+                # the cable was pulled: a far end that plugged in again is taken at once
+                if self._conn is None and self._accept(0) and self._fill(timeout):
+                    continue
                 return None
         take = min(len(self._rxbuf), BLOCK_OCTETS) // FRAME_OCTETS * FRAME_OCTETS
         octets = bytes(self._rxbuf[:take])
