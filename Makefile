@@ -38,7 +38,7 @@ debs:
 	  fi; \
 	else echo "not root: skipping apt-get (needs: $(DEBS))"; fi
 
-$(VENV)/.installed: pyproject.toml setup.py $(wildcard drivers/*/_build.py firmware/*/_build.py drivers/dahdi/*.c drivers/dahdi/emu/*.c)
+$(VENV)/.installed: pyproject.toml setup.py $(wildcard drivers/*/_build.py firmware/*/_build.py drivers/*/*.c drivers/*/*/*.c firmware/*/*.c)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip setuptools wheel
 	$(PY) -m pip install -q -e '.[test]'
