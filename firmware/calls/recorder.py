@@ -1,0 +1,120 @@
+"""Call recording: both directions of a caller's timeslot into a two-channel A-law WAV file.
+
+Channel 1 is what the caller says (received on the caller's timeslot), channel 2 what the
+caller hears (transmitted on it: the agent, prompts, music). Recording follows the caller's
+timeslot, so it survives transfers between agents. The engine hands each block's rows to
+``Recorders.block`` (a copy into a list: no disk on the real-time path); a writer thread
+appends them to the files and closes each file with its final sizes.
+"""
+from __future__ import annotations
+
+import queue
+import struct
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+RATE = 8000
+_STOP = object()
+
+
+def alaw_wav_header(frames: int, channels: int = 2) -> bytes:
+    """A WAVE_FORMAT_ALAW header (with the fact chunk non-PCM formats need)."""
+    data = frames * channels
+    fmt = struct.pack("<HHIIHHH", 6, channels, RATE, RATE * channels, channels, 8, 0)
+    return (b"RIFF" + struct.pack("<I", 4 + 8 + len(fmt) + 12 + 8 + data) + b"WAVE"
+            + b"fmt " + struct.pack("<I", len(fmt)) + fmt
+            + b"fact" + struct.pack("<II", 4, frames)
+            + b"data" + struct.pack("<I", data))
+
+
+@dataclass
+class Recording:
+    path: Path
+    span: int
+    ts: int
+    started_frame: int
+    frames: int = 0
+    paused: bool = False
+    meta: dict = field(default_factory=dict)
+
+
+class Recorders:
+    """All recordings of the box, fed per block, written by one background thread."""
+
+    def __init__(self) -> None:
+        self.active: dict[str, Recording] = {}
+        self._queue: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="recorder", daemon=True)
+        self._thread.start()
+        self.errors: list[str] = []
+
+    def start(self, key: str, path: Path, span: int, ts: int, now_frame: int, **meta) -> Recording:
+        rec = Recording(Path(path), span, ts, now_frame, meta=meta)
+        self.active[key] = rec
+        self._queue.put(("open", rec, None))
+        return rec
+
+    def pause(self, key: str, paused: bool = True) -> None:
+        if key in self.active:
+            self.active[key].paused = paused
+
+    def stop(self, key: str) -> Recording | None:
+        rec = self.active.pop(key, None)
+        if rec is not None:
+            self._queue.put(("close", rec, None))
+        return rec
+
+    def block(self, span: int, rx: np.ndarray, tx: np.ndarray) -> None:
+        """After a span's block is filled: queue the caller rows of every recording on it."""
+        for rec in self.active.values():
+            if rec.span != span or rec.paused:
+                continue
+            frames = np.empty((rx.shape[1], 2), np.uint8)      # interleaved: caller, heard
+            frames[:, 0] = rx[rec.ts]
+            frames[:, 1] = tx[rec.ts]
+            rec.frames += rx.shape[1]
+            self._queue.put(("data", rec, frames.tobytes()))
+
+    def flush(self, timeout: float = 10.0) -> None:
+        """Wait until everything queued so far is on disk (tests, shutdown)."""
+        done = threading.Event()
+        self._queue.put(("mark", None, done))
+        done.wait(timeout)
+
+    def close(self) -> None:
+        for key in list(self.active):
+            self.stop(key)
+        self._queue.put(_STOP)
+        self._thread.join(10)
+
+    def _run(self) -> None:
+        files: dict[int, object] = {}
+        while True:
+            item = self._queue.get()
+            if item is _STOP:
+                break
+            action, rec, payload = item
+            try:
+                if action == "open":
+                    rec.path.parent.mkdir(parents=True, exist_ok=True)
+                    f = open(rec.path, "wb")
+                    f.write(alaw_wav_header(0))
+                    files[id(rec)] = f
+                elif action == "data" and id(rec) in files:
+                    files[id(rec)].write(payload)
+                elif action == "close" and id(rec) in files:
+                    f = files.pop(id(rec))
+                    f.seek(0)
+                    f.write(alaw_wav_header(rec.frames))
+                    f.close()
+                elif action == "mark":
+                    for f in files.values():
+                        f.flush()
+                    payload.set()
+            except OSError as exc:
+                self.errors.append(f"{rec.path if rec else ''}: {exc.strerror or exc}")
+                if rec is not None and id(rec) in files:
+                    files.pop(id(rec)).close()
