@@ -10,7 +10,7 @@ PY     := $(VENV)/bin/python
 # Debian packages the box and its tests use (peers for interop tests, corpora for DSP tests).
 DEBS := python3 python3-venv python3-dev gcc make libc6-dev pkg-config \
         libspandsp-dev libopenr2-dev libpri-dev libportaudio2 tshark \
-        asterisk-core-sounds-en-wav asterisk-moh-opsound-wav espeak-ng sox
+        asterisk-core-sounds-en-wav asterisk-moh-opsound-wav espeak-ng sox dahdi-source
 
 .PHONY: run test setup debs bench clean
 
@@ -38,7 +38,7 @@ debs:
 	  fi; \
 	else echo "not root: skipping apt-get (needs: $(DEBS))"; fi
 
-$(VENV)/.installed: pyproject.toml setup.py $(wildcard drivers/*/_build.py firmware/*/_build.py drivers/*/*.c drivers/*/*/*.c firmware/*/*.c)
+$(VENV)/.installed: pyproject.toml setup.py $(wildcard drivers/*/*.h drivers/*/*/*.h drivers/*/_build.py firmware/*/_build.py drivers/*/*.c drivers/*/*/*.c firmware/*/*.c)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip setuptools wheel
 	$(PY) -m pip install -q -e '.[test]'

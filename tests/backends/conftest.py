@@ -4,12 +4,15 @@ from __future__ import annotations
 import pytest
 
 from tests.backends.links import E1RawLink
+from tests.backends.links_dahdi import dahdi_emu_link
 
-# (id, factory(tmp_path) -> link or pytest.skip). Backends add their links here.
+# (id, factory(tmp_path) -> link or pytest.skip). Backends add their links here. The real DAHDI
+# kernel runs the same class through tests/dahdi/test_kernel_backtoback.py, inside the VM.
 LINKS = [
     ("e1raw-cas", lambda tmp: E1RawLink(tmp, "cas")),
     ("e1raw-cas-crc4", lambda tmp: E1RawLink(tmp, "cas", crc4=True)),
     ("e1raw-ccs-crc4", lambda tmp: E1RawLink(tmp, "ccs", crc4=True)),
+    ("dahdi-emu", dahdi_emu_link),             # the userspace DAHDI emulation (LD_PRELOAD-style shim)
 ]
 
 

@@ -4,7 +4,9 @@ A link has ``box`` (the drivers.base.Span under test, opened), ``far`` (the far 
 ``set_abcd``, ``send_hdlc`` and ``inject(fault, on)`` for the faults in ``capabilities``) and
 ``step(box_voice, far_voice) -> (box_rx, far_rx)`` that carries one block each way.
 Capabilities: "cas", "hdlc", "crc4", "LOS", "AIS", "RAI", "CRC", "FAS", "SLIP", "NOISE", "fine_steps"
-(blocks of any frame count), "unplug".
+(blocks of any frame count), "unplug", "raw_alarms" (raw LOS/LOF/AIS/RAI conditions reported
+at once, not only the debounced colours). ``max_delay`` (frames, default 3) bounds how late
+voice may arrive back to back.
 """
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ class E1RawLink:
         self.box.open()
         self.far = FarEnd(config.address, framer_config(config), timeout=5.0)
         self.far.connect()
-        self.capabilities = {"LOS", "AIS", "RAI", "FAS", "SLIP", "NOISE", "fine_steps", "unplug"}
+        self.capabilities = {"LOS", "AIS", "RAI", "FAS", "SLIP", "NOISE", "fine_steps", "unplug", "raw_alarms"}
         self.capabilities.add("cas" if framing == "cas" else "hdlc" if framing == "ccs" else "clear")
         if crc4:
             self.capabilities |= {"crc4", "CRC"}

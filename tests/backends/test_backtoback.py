@@ -58,8 +58,9 @@ class TestBackToBack:
             box_sent.append(box_v)
             box_got.append(box_rx.voice)
             far_got.append(far_rx.voice)
-        forward = find_delay(np.hstack(far_sent), np.hstack(box_got), slots)
-        backward = find_delay(np.hstack(box_sent), np.hstack(far_got), slots)
+        most = getattr(link, "max_delay", 3)
+        forward = find_delay(np.hstack(far_sent), np.hstack(box_got), slots, most)
+        backward = find_delay(np.hstack(box_sent), np.hstack(far_got), slots, most)
         assert forward is not None, "far end -> box: voice not bit-exact at any fixed delay"
         assert backward is not None, "box -> far end: voice not bit-exact at any fixed delay"
 
@@ -116,6 +117,12 @@ class TestBackToBack:
         assert got_far == box_frames
 
     # -- alarms: raised and cleared with the debounce times of real cards ------------------
+    @staticmethod
+    def _raw(link, condition: str) -> None:
+        """Backends that report raw conditions (not only colours) show them at once."""
+        if "raw_alarms" in link.capabilities:
+            assert condition in link.box.alarms().detail
+
     def _blocks_until(self, link, predicate, limit: int) -> int | None:
         for n in range(1, limit + 1):
             run_blocks(link, 1)
@@ -129,11 +136,16 @@ class TestBackToBack:
         assert link.box.alarms().ok
         link.far.inject("LOS", True)
         run_blocks(link, 2)
-        assert "LOS" in link.box.alarms().detail
+        self._raw(link, "LOS")
         n = self._blocks_until(link, lambda a: a.red, 200)
         assert n is not None and 2.4 * BLOCKS_PER_SECOND <= n + 2 <= 2.6 * BLOCKS_PER_SECOND, n
-        _, far_rx = link.step(idle(), idle())
-        assert "RAI" in far_rx.alarms.detail, "the box must send RAI while it has lost the signal"
+        far_sees_rai = False
+        for _ in range(BLOCKS_PER_SECOND):     # raw RAI at once, or YELLOW after its 0.5 s
+            _, far_rx = link.step(idle(), idle())
+            if "RAI" in far_rx.alarms.detail or far_rx.alarms.yellow:
+                far_sees_rai = True
+                break
+        assert far_sees_rai, "the box must send RAI while it has lost the signal"
         link.far.inject("LOS", False)
         n = self._blocks_until(link, lambda a: not a.red and not a.detail, 30 * BLOCKS_PER_SECOND)
         assert n is not None, "RED never cleared after the signal came back"
@@ -154,7 +166,7 @@ class TestBackToBack:
         run_blocks(link, 30)
         link.far.inject("AIS", True)
         run_blocks(link, 2)
-        assert "AIS" in link.box.alarms().detail
+        self._raw(link, "AIS")
         n = self._blocks_until(link, lambda a: a.blue, 200)
         assert n is not None and 2.4 * BLOCKS_PER_SECOND <= n + 2 <= 2.6 * BLOCKS_PER_SECOND, n
         link.far.inject("AIS", False)
@@ -166,7 +178,7 @@ class TestBackToBack:
         run_blocks(link, 30)
         link.far.inject("RAI", True)
         run_blocks(link, 1)
-        assert "RAI" in link.box.alarms().detail
+        self._raw(link, "RAI")
         n = self._blocks_until(link, lambda a: a.yellow, 100)
         assert n is not None and 0.4 * BLOCKS_PER_SECOND <= n + 1 <= 0.6 * BLOCKS_PER_SECOND, n
         link.far.inject("RAI", False)
@@ -178,7 +190,7 @@ class TestBackToBack:
         run_blocks(link, 30)
         link.far.inject("FAS", True)
         run_blocks(link, 2)
-        assert "LOF" in link.box.alarms().detail
+        self._raw(link, "LOF")
         n = self._blocks_until(link, lambda a: a.red, 200)
         assert n is not None and 2.4 * BLOCKS_PER_SECOND <= n + 2 <= 2.6 * BLOCKS_PER_SECOND, n
         link.far.inject("FAS", False)
@@ -212,7 +224,7 @@ class TestBackToBack:
         run_blocks(link, 30)
         link.far.inject("NOISE", True)
         run_blocks(link, 5)
-        assert "LOF" in link.box.alarms().detail
+        self._raw(link, "LOF")
         n = self._blocks_until(link, lambda a: a.red, 200)
         assert n is not None
         link.far.inject("NOISE", False)
