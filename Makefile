@@ -46,6 +46,7 @@ $(VENV)/.installed: pyproject.toml setup.py $(wildcard drivers/*/*.h drivers/*/*
 
 bench: setup
 	$(VENV)/bin/e1desk bench framer
+	$(VENV)/bin/e1desk bench dsp
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -5,6 +5,7 @@ from setuptools import setup
 CFFI_MODULES = [
     "drivers/dahdi/_build.py:ffibuilder",
     "firmware/e1/_build.py:ffibuilder",
+    "firmware/dsp/_build.py:ffibuilder",
 ]
 
 setup(cffi_modules=CFFI_MODULES)
