@@ -6,7 +6,13 @@ stderr with exit status 2 for bad input and 1 for failures.
 """
 from __future__ import annotations
 
-import click
+import os
+
+# The DSP's small matrix products per block run best on one BLAS thread (more threads spin
+# and double the CPU used); this must be set before numpy is first imported.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import click  # noqa: E402
 
 from firmware import __version__
 from firmware.lazycli import LazyGroup
@@ -20,6 +26,18 @@ SUBCOMMANDS = {
     "dsp": "firmware.dsp.cli:dsp",
     "db": "firmware.store.cli:db",
     "records": "firmware.store.cli:records",
+    "show": "firmware.console.show:show",
+    "config": "firmware.store.configcli:config",
+    "commit": "firmware.store.configcli:commit",
+    "rollback": "firmware.store.configcli:rollback",
+    "diff": "firmware.store.configcli:diff",
+    "user": "firmware.console.usercli:user",
+    "ticket": "firmware.store.deskcli:ticket",
+    "agent": "firmware.store.deskcli:agent",
+    "report": "firmware.reports.cli:report",
+    "sizing": "firmware.reports.sizing:sizing",
+    "ivr": "firmware.ivr.cli:ivr",
+    "acd": "firmware.acd.cli:acd",
 }
 
 

@@ -14,6 +14,8 @@ BENCHMARKS = {
     "framer": "firmware.bench.framer:framer",
     "dsp": "firmware.bench.dsp:dsp",
     "store": "firmware.bench.store:store",
+    "r2": "firmware.bench.r2:r2",
+    "acd": "firmware.acd.cli:simulate",
 }
 
 
