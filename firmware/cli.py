@@ -26,6 +26,7 @@ SUBCOMMANDS = {
     "dsp": "firmware.dsp.cli:dsp",
     "db": "firmware.store.cli:db",
     "records": "firmware.store.cli:records",
+    "r2": "firmware.signaling.cli:r2",
     "show": "firmware.console.show:show",
     "config": "firmware.store.configcli:config",
     "commit": "firmware.store.configcli:commit",

@@ -109,6 +109,7 @@ class DeskMixin:
         agent.wrap_queue, agent.handle_start = call.queue, call.answered
         wrapup = self._frames(self.queues[call.queue]["wrapup_s"])
         self._set_state(agent, S.WRAP_UP)
+        self._log("PAUSE", None, agent.agent, ["wrapup"])     # reports read wrap-up from these
         if wrapup > 0:
             agent.timer = self.clock.call_later(wrapup, lambda: self._wrapup_over(agent))
         else:
@@ -122,6 +123,7 @@ class DeskMixin:
         if agent.state is not S.WRAP_UP:
             return
         self._count_handle(agent)
+        self._log("UNPAUSE", None, agent.agent, ["wrapup"])
         agent.idle_since = self.clock.now
         if agent.pending_reason:
             reason, agent.pending_reason = agent.pending_reason, ""
