@@ -36,7 +36,7 @@ LINE_CODES = ("hdb3", "ami")
 ROLES = ("trunk", "pbx")
 PROTOCOLS = ("r2-china", "r2-itu", "pri-net", "pri-cpe", "none")
 SPAN_KEYS = {"span", "name", "backend", "address", "framing", "crc4", "line_code", "timing",
-             "bchans", "dchan", "cas_idle", "cas_debounce_ms", "role", "protocol"}
+             "bchans", "dchan", "cas_idle", "cas_debounce_ms", "role", "protocol", "r2"}
 
 
 class ProfileError(ValueError):
@@ -87,7 +87,17 @@ class BoardProfile:
                 lines.append(f"dchan = {c.signalling_timeslot()}")
             if c.framing == "cas":
                 lines += [f'cas_idle = "{c.cas_idle:04b}"', f"cas_debounce_ms = {c.cas_debounce_ms}"]
+            if c.r2:
+                lines += ["", "[span.r2]"] + [f"{key} = {_toml_value(value)}" for key, value in c.r2.items()]
         return "\n".join(lines) + "\n"
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + "}"
+    return json.dumps(value)
 
 
 def _replace_address(config: SpanConfig, address: str) -> SpanConfig:
@@ -202,12 +212,24 @@ def span_config(raw: dict, where: str) -> SpanConfig:
     protocol = choice("protocol", PROTOCOLS, "r2-china" if framing == "cas" else "pri-cpe" if framing == "ccs" else "none")
     if protocol.startswith("r2") and framing != "cas" or protocol.startswith("pri") and framing != "ccs":
         raise ProfileError(f"{where}.protocol", f"{protocol} does not run on a {framing} span")
+    r2 = get("r2", dict, {})
+    if r2:
+        if not protocol.startswith("r2"):
+            raise ProfileError(f"{where}.r2", f"R2 settings on a {protocol} span")
+        from firmware.signaling.options import OptionsError, R2Options
+        from firmware.signaling.variants import PROTOCOLS as R2_VARIANTS
+        if "variant" in r2:
+            raise ProfileError(f"{where}.r2.variant", "the variant comes from the span's protocol")
+        try:
+            R2Options.from_mapping({"variant": R2_VARIANTS[protocol], **r2}, where=f"{where}.r2")
+        except OptionsError as exc:
+            raise ProfileError(exc.where, exc.reason) from None
     return SpanConfig(
         span=number, backend=backend, address=address, framing=framing,
         crc4=get("crc4", bool, False), line_code=choice("line_code", LINE_CODES, "hdb3"),
         timing=timing, bchans=bchans, dchan=dchan, cas_idle=int(cas_idle_text, 2),
         cas_debounce_ms=float(debounce), role=choice("role", ROLES, "trunk"),
-        name=get("name", str, ""), protocol=protocol,
+        name=get("name", str, ""), protocol=protocol, r2=dict(r2),
     )
 
 

@@ -52,6 +52,7 @@ class SpanConfig:
     cas_debounce_ms: float = 4.0       # an ABCD change must persist this long (2 CAS multiframes)
     role: str = "trunk"                # "trunk" (carrier side) or "pbx" (office side, agent phones)
     protocol: str = "none"             # signalling run above the span: "r2-china", "r2-itu", "pri-cpe"...
+    r2: dict = field(default_factory=dict, compare=True)   # MFC/R2 settings (firmware.signaling.options)
     name: str = ""
 
     def voice_timeslots(self) -> list[int]:

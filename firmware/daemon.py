@@ -7,6 +7,7 @@ threads and only read ``engine.snapshot()``.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import sys
@@ -22,12 +23,39 @@ from firmware.errors import BadInput, Failure
 class Box:
     """What the console and other off-path services see of the running box."""
 
-    def __init__(self, engine, store=None):
+    def __init__(self, engine, store=None, center=None):
         self.engine = engine
         self.store = store
+        self.center = center
+        self.acd = center.acd if center is not None else None
 
     def snapshot(self) -> dict:
-        return self.engine.snapshot()
+        snap = self.engine.snapshot()
+        if self.center is not None:
+            snap.update(self.center.snapshot())
+            phases = {c["span"] * 32 + c["ts"]: c["phase"] for c in snap["calls"]}
+            for ch in snap["channels"]:
+                ch["state"] = phases.get(ch["span"] * 32 + ch["ts"], ch["state"])
+        return snap
+
+
+def build_call_center(engine, store, data_dir: Path):
+    """The call center on top of the engine: configuration and agents from the store."""
+    from firmware.acd.config import DEFAULT_AGENTS
+    from firmware.calls.center import PROMPT_TEXTS as CALL_TEXTS, CallCenter
+    from firmware.calls.prompts import PromptLibrary
+    from firmware.ivr.config import PROMPT_TEXTS as IVR_TEXTS
+
+    sections = dict(store.config.running())
+    agents = [{k: v for k, v in a.items() if k not in ("id",)} for a in store.records("agents")]
+    if not agents:                                   # first boot: the ten default seats
+        for agent in DEFAULT_AGENTS:
+            store.upsert("agents", agent)
+        agents = [dict(a) for a in DEFAULT_AGENTS]
+    sections["agents"] = agents
+    prompts = PromptLibrary(own_dir=data_dir / "prompts", cache_dir=data_dir / "prompts" / ".spoken",
+                            texts={**IVR_TEXTS, **CALL_TEXTS})
+    return CallCenter(engine, store, sections, prompts, data_dir)
 
 
 def default_run_dir(data: Path) -> Path:
@@ -65,6 +93,7 @@ def run(board_name: str, data: str, run_dir: str | None, console_url: str | None
     """Run the box: the spans of a board profile, the records, the console."""
     from firmware.engine import Engine
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", stream=sys.stderr)
     data_dir = Path(data)
     try:
         profile = load_profile(board_name)
@@ -90,8 +119,22 @@ def run(board_name: str, data: str, run_dir: str | None, console_url: str | None
         engine.open()
     except OSError as exc:
         raise Failure(f"cannot open the spans: {exc}") from None
-    store = _open_store(data_dir)
-    box = Box(engine, store)
+    from firmware.store import Store
+    from firmware.store.calls import recover_interrupted
+    from firmware.store.retention import RetentionJob
+
+    store = Store(data_dir)
+    try:
+        store.open()
+        interrupted = recover_interrupted(store)
+    except OSError as exc:
+        engine.close()
+        raise Failure(f"cannot open the records in {data_dir}: {exc.strerror or exc}") from None
+    if interrupted:
+        click.echo(f"e1desk: {len(interrupted)} call(s) were up at the last stop: CDRs marked interrupted")
+    center = build_call_center(engine, store, data_dir)
+    box = Box(engine, store, center)
+    retention = RetentionJob(store).start()
     console = _start_console(console_url, box) if console_url else None
 
     stop = threading.Event()
@@ -114,28 +157,34 @@ def run(board_name: str, data: str, run_dir: str | None, console_url: str | None
         stop.set()
         if console is not None:
             console.stop()
+        retention.stop()
+        center.close()
         engine.close()
-        if store is not None:
-            store.close()
+        store.close()
         click.echo("e1desk: stopped")
 
 
 def _status_loop(box: Box, stop: threading.Event, every: float, as_json: bool) -> None:
+    """Off the real-time path: status lines on stdout and threshold alarms into the log."""
+    import shutil
+
+    from firmware.reports.alarms import AlarmLog, Thresholds, check
+
+    alarm_log = AlarmLog()
     while not stop.wait(every):
         snap = box.snapshot()
+        try:
+            usage = shutil.disk_usage(box.store.layout.root)
+            disk = {"total": usage.total, "free": usage.free}
+        except (OSError, AttributeError):
+            disk = None
+        thresholds = Thresholds.from_config(box.store.config.section("reports"))
+        alarm_log.update(check(snap, thresholds, disk))        # logs each raise and clear once
         if as_json:
-            print(json.dumps({"clock": snap["clock"], "spans": snap["spans"]}), flush=True)
+            print(json.dumps({"clock": snap["clock"], "spans": snap["spans"],
+                              "alarms": [a.message for a in alarm_log.active.values()]}), flush=True)
         else:
             print(format_status(snap), flush=True)
-
-
-def _open_store(data_dir: Path):
-    """The records store, when that layer is installed (it is optional for the line itself)."""
-    try:
-        from firmware.store import Store
-    except ImportError:
-        return None
-    return Store(data_dir)
 
 
 def _start_console(url: str, box: Box):

@@ -35,6 +35,7 @@ class BackwardRegister:
         self.dnis_done = False
         self.category_done = False
         self.ani_done = max_ani == 0 or "next_ani" not in variant.requests
+        self._ani_full = False                  # ANI ended by max_ani: an end-of-ANI may still come
         self.expect = "dnis"                    # dnis | category | ani | group_ii | done
 
     def _request(self, meaning: str) -> tuple:
@@ -61,6 +62,10 @@ class BackwardRegister:
             if signal == v.end_of_dnis and self.dnis:
                 self.dnis_done = True
                 return self._next()
+            if signal == v.end_of_ani and self._ani_full:
+                # the ANI filled max_ani and the far end still ends it: take that as the end
+                self._ani_full = False
+                return self._next()
             return ("error", f"I-{signal} is neither a digit nor end of DNIS")
         if self.expect == "category":
             self.category, self.category_done = signal, True
@@ -68,7 +73,7 @@ class BackwardRegister:
         if self.expect == "ani":
             if signal in SIGNAL_DIGITS:
                 self.ani += SIGNAL_DIGITS[signal]
-                self.ani_done = len(self.ani) >= self.max_ani
+                self.ani_done = self._ani_full = len(self.ani) >= self.max_ani
                 return self._next()
             if signal in (v.end_of_ani, v.ani_restricted) and signal is not None:
                 self.ani_restricted = signal == v.ani_restricted and signal != v.end_of_ani

@@ -153,7 +153,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         "duration": F, "billsec": F,
         "disposition": Field("choice", choices=DISPOSITIONS),
         "ivr_path": L, "queue": S, "agent": S, "wait": F, "recording_id": S,
-        "interrupted": B, "ticket_id": S,
+        "interrupted": B, "ticket_id": S, "satisfaction": Field("int", low=1, high=5),
     }, time_field="start", exportable=True,
         defaults={"direction": "in", "interrupted": False, "ivr_path": []}),
     Table("queue_log", {
@@ -174,7 +174,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     Table("recordings", {
         "created": Field("time", required=True), "call_id": S,
         "path": Field("str", required=True), "duration": F, "size": Field("int", low=0),
-        "format": S, "sha256": S,
+        "format": S, "sha256": S, "agent": S, "ani": S, "end": T,
     }, time_field="created", exportable=True),
     Table("voicemail", {
         "created": Field("time", required=True), "mailbox": S, "caller": S,

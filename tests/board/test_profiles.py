@@ -127,3 +127,15 @@ def test_board_cli_import_and_errors(tmp_path):
     assert "system.conf:2" in bad.output and "unknown setting" in bad.output
     missing = runner.invoke(main, ["board", "show", "no-such-board"])
     assert missing.exit_code == 2 and "no such board profile" in missing.output
+
+
+def test_r2_settings_are_validated_and_kept():
+    good = GOOD.replace('address = "unix:/tmp/x"', 'address = "unix:/tmp/x"\nprotocol = "r2-itu"') + "[span.r2]\nmax_ani = 12\n"
+    profile = parse_profile(good, "f.toml")
+    assert profile.spans[0].r2 == {"max_ani": 12}
+    assert parse_profile(profile.to_toml()).spans == profile.spans
+    with pytest.raises(ProfileError) as info:
+        parse_profile(good.replace("max_ani = 12", "max_ani = 99"), "f.toml")
+    assert info.value.where == "f.toml: span[0].r2.max_ani"
+    with pytest.raises(ProfileError, match="comes from the span's protocol"):
+        parse_profile(good.replace("max_ani = 12", 'variant = "china"'), "f.toml")

@@ -1,0 +1,65 @@
+"""The ACD's listener on the box: turns what the ACD asks for into calls, tones and records."""
+from __future__ import annotations
+
+from firmware.acd.listener import AcdListener
+
+
+class AcdBridge(AcdListener):
+    def __init__(self, center):
+        self.center = center
+
+    def _leg(self, call_id: str):
+        return self.center.leg(call_id)
+
+    def music(self, call_id: str, moh_class: str) -> None:
+        leg = self._leg(call_id)
+        if leg is not None and leg.phase in ("queued", "ringing"):
+            self.center.music(leg)
+
+    def announce(self, call_id: str, prompts: list[str]) -> None:
+        leg = self._leg(call_id)
+        if leg is not None and leg.phase in ("queued", "ringing"):
+            self.center.play(leg, prompts, then=lambda: self.music(call_id, "default"))
+
+    def timeout(self, call_id: str, action: str, queue: str, data: dict) -> None:
+        leg = self._leg(call_id)
+        if leg is not None:
+            leg.disposition = "VOICEMAIL" if action == "voicemail" else "NO ANSWER"
+            self.center.play(leg, ["vm-nobodyavail" if action == "voicemail" else "queue-callswaiting"],
+                             then=lambda: self.center.hang_up(leg))
+
+    def offer(self, call_id: str, agent: str, extension: str, data: dict) -> None:
+        leg = self._leg(call_id)
+        if leg is None:
+            self.center.acd.ring_failed(agent)
+        else:
+            self.center.offer(leg, agent, extension)
+
+    def cancel_offer(self, call_id: str, agent: str, extension: str) -> None:
+        leg = self._leg(call_id)
+        if leg is not None:
+            self.center.cancel_offer(leg)
+
+    def connect(self, call_id: str, agent: str, extension: str) -> None:
+        leg = self._leg(call_id)
+        if leg is not None and leg.agent_leg is not None:
+            self.center.connect(leg, agent)
+
+    def hold(self, call_id: str, on: bool) -> None:
+        leg = self._leg(call_id)
+        if leg is None:
+            return
+        if on:
+            self.center.switch.disconnect(leg.endpoint)
+            self.center.music(leg)
+        elif leg.agent_leg is not None:
+            self.center.stop_playing(leg)
+            a = leg.agent_leg.r2call
+            self.center.switch.connect(leg.endpoint, (a.span, a.ts))
+
+    def queue_log(self, event: str, call_id: str, queue: str, agent: str, data: list) -> None:
+        store = self.center.store
+        if store is not None:
+            store.submit("queue_log", {"time": self.center.wall.at(self.center.clock.now), "call_id": call_id,
+                                       "queue": queue, "agent": agent, "event": event,
+                                       "data": [str(d) for d in data]})

@@ -1,0 +1,332 @@
+"""The call center: R2 calls in and out, the IVR, the ACD, the switch, players, recorders, records.
+
+One ``CallCenter`` per box, registered with the engine as its block handler. Per received
+block of a span it runs, in this order: the switch keeps the received frames; DTMF detection
+on the span's timeslots (one vectorised receiver per span); the players and the switch fill
+the transmit block; the recorders take copies; then the R2 handler (firmware.signaling,
+registered right after) reads line signals and MF tones and writes its own MF tones. Call events from R2, the IVR and the ACD change the
+calls' phases here; records go to the store through ``submit`` (never blocking).
+
+A call from the trunk is answered at once and walks the IVR; a route to a queue hands it to
+the ACD, whose offers become R2 calls to the agents' extensions on the office-PBX span;
+when one answers, caller and agent are switched together and the call is recorded (from the
+box's answer, following the caller's timeslot). When the agent hangs up first, the caller is
+asked for a satisfaction score (1-5). At the end the CDR, the recording's index entry and
+the ticket are written. Calls from the PBX span carry agents' feature codes (DTMF after the
+box answers, ended by # or a pause).
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from drivers.base import RxBlock
+from firmware.calls.legs import AgentLeg, CallerLeg, WallClock
+from firmware.calls.player import Players
+from firmware.calls.prompts import PromptLibrary, music_on_hold
+from firmware.calls.recorder import Recorders
+from firmware.calls.switch import Switch
+from firmware.clock import FRAME_RATE
+from firmware.dsp.dtmf import DtmfReceiver
+from firmware.dsp.g711 import alaw_decode_float
+
+log = logging.getLogger("e1desk.calls")
+
+SURVEY_PROMPTS = ["ivr/survey"]
+SURVEY_THANKS = ["ivr/survey-thanks"]
+#: spoken texts of the call center's own prompts (the IVR's are in firmware.ivr.config)
+PROMPT_TEXTS = {
+    "ivr/survey": "Please rate the service you received, from 1, poor, to 5, excellent.",
+    "ivr/survey-thanks": "Thank you for your rating. Goodbye.",
+}
+FEATURE_OK, FEATURE_BAD = ["agent-loginok"], ["invalid"]
+SURVEY_TIMEOUT_S = 8.0
+FEATURE_TIMEOUT_S = 4.0
+
+
+class CallCenter:
+    def __init__(self, engine, store, sections: dict, prompts: PromptLibrary, data_dir: Path,
+                 wall: WallClock | None = None, lookups=None):
+        from firmware.acd.engine import Acd
+        from firmware.calls.acdbridge import AcdBridge
+        from firmware.signaling.box import attach
+
+        self.engine, self.store, self.prompts = engine, store, prompts
+        self.clock = engine.clock
+        self.wall = wall or WallClock()
+        self.data_dir = Path(data_dir)
+        self.sections = sections
+        self.lookups = lookups
+        spans = sorted(engine.slots)
+        self.switch = Switch(spans)
+        self.players = {s: Players() for s in spans}
+        self.recorders = Recorders()
+        self.dtmf = {s: DtmfReceiver(32) for s in spans}
+        engine.add_handler(self.on_block)            # before R2: its MF tones overwrite the rows
+        self.r2sig = attach(engine, self._r2_event)  # it owns, after players and switch filled them
+        self.r2 = self.r2sig.spans
+        self.pbx = [n for n in self.r2 if engine.slots[n].span.config.role == "pbx"]
+        self.trunks = [n for n in self.r2 if n not in self.pbx]
+        self.calls: dict[str, CallerLeg] = {}
+        self.by_endpoint: dict[tuple[int, int], CallerLeg] = {}
+        self.agent_legs: dict[int, tuple[CallerLeg, AgentLeg]] = {}    # id(r2call) -> legs
+        self.acd = Acd(sections.get("acd", {}), self.clock, AcdBridge(self), agents=sections.get("agents", []))
+        self._moh = music_on_hold()
+        self._ids = itertools.count(1)
+        self.finished = 0
+
+    # -- per block (the real-time path) -------------------------------------------------------
+    def on_block(self, span: int, rx: RxBlock, tx: np.ndarray) -> None:
+        self.switch.receive(span, rx.voice)
+        for event in self.dtmf[span].process(alaw_decode_float(rx.voice)):
+            if event.kind == "start":
+                self._digit(span, event.channel, event.signal)
+        self.players[span].fill(tx)
+        self.switch.fill(span, tx)
+        self.recorders.block(span, rx.voice, tx)
+
+    # -- R2 events ----------------------------------------------------------------------------
+    def _r2_event(self, event: str, call) -> None:
+        span = call.span
+        legs = self.agent_legs.get(id(call))
+        if legs is not None:
+            self._agent_leg_event(event, call, *legs)
+        elif event == "offered":
+            self._offered(span, call)
+        elif event == "answered" and (span, call.ts) in self.by_endpoint:
+            self.by_endpoint[(span, call.ts)].answer = self.clock.now
+        elif event in ("cleared", "failed"):
+            leg = self.by_endpoint.get((span, call.ts))
+            if leg is not None and leg.r2call is call:
+                self._caller_gone(leg, call.cause or event)
+
+    def _offered(self, span: int, call) -> None:
+        call_id = f"{self.wall.epoch:%Y%m%d%H%M%S}-{next(self._ids)}"
+        leg = CallerLeg(call_id, span, call.ts, call, call.ani, call.dnis, call.category, self.clock.now)
+        self.calls[call_id] = leg
+        self.by_endpoint[leg.endpoint] = leg
+        call.accept(charge=True)
+        call.answer()
+        self._start_recording(leg)
+        if span in self.pbx:
+            leg.phase = "feature"              # an agent's phone calling in with a feature code
+            self._arm(leg, FEATURE_TIMEOUT_S, lambda: self._feature_done(leg))
+        else:
+            self._start_ivr(leg)
+
+    # -- the IVR ------------------------------------------------------------------------------
+    def _start_ivr(self, leg: CallerLeg) -> None:
+        from firmware.calls.ivrbridge import IvrBridge
+        from firmware.ivr.lookups import MemoryLookups
+        from firmware.ivr.session import IvrSession
+        context = {"call_id": leg.call_id, "ani": leg.ani, "dnis": leg.dnis}
+        leg.ivr = IvrSession(self.sections["ivr"], context, self.clock, self.lookups or MemoryLookups(),
+                             IvrBridge(self, leg), wall_time=lambda: self.wall.at(self.clock.now))
+        leg.ivr.start()
+
+    def ivr_route(self, leg: CallerLeg, kind: str, target: str, data: dict) -> None:
+        leg.ivr_path = list(data.get("ivr_path", []))
+        leg.inputs = {k: v for k, v in data.items() if k not in ("ivr_path", "ani", "dnis", "priority")}
+        leg.ivr = None
+        if kind == "queue":
+            leg.phase, leg.queue, leg.queued_at = "queued", target, self.clock.now
+            screen = {"ani": leg.ani, "dnis": leg.dnis, **leg.inputs}
+            if self.acd.enqueue(leg.call_id, target, data.get("priority"), screen) == 0:
+                leg.disposition = "CONGESTION"
+                self.hang_up(leg)
+        elif kind == "hangup":
+            self.hang_up(leg)
+        else:                                   # voicemail / extension: not served by this box yet
+            log.warning("call %s: IVR route %s:%s is not available; ending the call", leg.call_id, kind, target)
+            self.play(leg, ["ss-noservice"], then=lambda: self.hang_up(leg))
+
+    # -- playing to a caller --------------------------------------------------------------
+    def play(self, leg: CallerLeg, prompts: list[str], then=None) -> None:
+        self.players[leg.span].play(leg.ts, self.prompts.sequence(prompts), on_done=then)
+
+    def music(self, leg: CallerLeg) -> None:
+        self.players[leg.span].play(leg.ts, [self._moh], loop=True)
+
+    def stop_playing(self, leg: CallerLeg) -> None:
+        self.players[leg.span].stop(leg.ts)
+
+    # -- digits -------------------------------------------------------------------------------
+    def _digit(self, span: int, ts: int, key: str) -> None:
+        leg = self.by_endpoint.get((span, ts))
+        if leg is None:
+            return
+        if leg.phase == "ivr" and leg.ivr is not None:
+            leg.ivr.digit(key)
+        elif leg.phase == "survey" and key in "12345":
+            leg.satisfaction = int(key)
+            self._cancel(leg)
+            self.play(leg, SURVEY_THANKS, then=lambda: self.hang_up(leg))
+            leg.phase = "ending"
+        elif leg.phase == "feature":
+            if key == "#":
+                self._feature_done(leg)
+            else:
+                leg.digits += key
+                self._arm(leg, FEATURE_TIMEOUT_S, lambda: self._feature_done(leg))
+        else:
+            agent_side = next((c for c, a in self.agent_legs.values() if a.answered and
+                               (span, ts) == (a.r2call.span, a.r2call.ts)), None)
+            if agent_side is not None:          # feature codes dialled during a call
+                agent_side.digits += key
+                if key == "#" or len(agent_side.digits) >= 6:
+                    self._agent_feature(agent_side)
+
+    def _feature_done(self, leg: CallerLeg) -> None:
+        self._cancel(leg)
+        from firmware.errors import BadInput
+        try:
+            result = self.acd.feature(leg.ani, leg.digits)
+            log.info("feature %s from %s: %s", leg.digits, leg.ani, result)
+            prompts = FEATURE_OK
+        except (BadInput, ValueError) as exc:
+            log.info("feature %s from %s refused: %s", leg.digits, leg.ani, exc)
+            prompts = FEATURE_BAD
+        leg.phase = "ending"
+        self.play(leg, prompts, then=lambda: self.hang_up(leg))
+
+    def _agent_feature(self, caller: CallerLeg) -> None:
+        digits, caller.digits = caller.digits.rstrip("#"), ""
+        try:
+            self.acd.feature(caller.agent_leg.extension, digits)
+        except Exception as exc:                # a wrong code must not hurt the call
+            log.info("feature %s during call %s refused: %s", digits, caller.call_id, exc)
+
+    # -- agents' legs -------------------------------------------------------------------------
+    def offer(self, leg: CallerLeg, agent: str, extension: str) -> None:
+        span = self.pbx[0] if self.pbx else None
+        if span is None:
+            self.acd.ring_failed(agent)
+            return
+        try:
+            r2call = self.r2[span].place_call(extension, ani=leg.ani)
+        except Exception as exc:                # no free channel towards the PBX
+            log.warning("call %s: cannot ring %s: %s", leg.call_id, extension, exc)
+            self.acd.ring_failed(agent)
+            return
+        agent_leg = AgentLeg(agent, extension, r2call)
+        leg.agent_leg, leg.phase = agent_leg, "ringing"
+        self.agent_legs[id(r2call)] = (leg, agent_leg)
+
+    def cancel_offer(self, leg: CallerLeg) -> None:
+        agent_leg = leg.agent_leg
+        if agent_leg is not None and not agent_leg.answered:
+            leg.agent_leg = None
+            self.agent_legs.pop(id(agent_leg.r2call), None)
+            agent_leg.r2call.clear()
+        if leg.phase == "ringing":
+            leg.phase = "queued"
+
+    def connect(self, leg: CallerLeg, agent: str) -> None:
+        agent_leg = leg.agent_leg
+        leg.agent, leg.agent_answer, leg.phase = agent, self.clock.now, "connected"
+        self.stop_playing(leg)
+        self.switch.connect(leg.endpoint, (agent_leg.r2call.span, agent_leg.r2call.ts))
+        if self.store is not None:
+            leg.ticket = self.store.submit("tickets", {
+                "created": self.wall.at(self.clock.now), "caller": leg.ani, "status": "open",
+                "tier": "first_line", "agent": agent, "category": leg.queue,
+                "description": " ".join(f"{k}={v}" for k, v in leg.inputs.items()),
+                "calls": [leg.call_id]})
+
+    def _agent_leg_event(self, event: str, r2call, leg: CallerLeg, agent_leg: AgentLeg) -> None:
+        if event == "answered":
+            agent_leg.answered = True
+            self.acd.ring_answered(agent_leg.agent)
+        elif event in ("failed", "cleared"):
+            self.agent_legs.pop(id(r2call), None)
+            if leg.agent_leg is agent_leg:
+                leg.agent_leg = None
+            if not agent_leg.answered:
+                self.acd.ring_failed(agent_leg.agent)
+            elif leg.phase == "connected":       # the agent hung up first: survey for the caller
+                self.switch.disconnect(leg.endpoint)
+                self.acd.call_ended(agent_leg.agent, by="agent")
+                leg.phase = "survey"
+                self.play(leg, SURVEY_PROMPTS)
+                self._arm(leg, SURVEY_TIMEOUT_S + 5, lambda: self.hang_up(leg))
+
+    # -- the end of a call ----------------------------------------------------------------------
+    def hang_up(self, leg: CallerLeg) -> None:
+        """The box clears the caller (polite end after a prompt, IVR hang-up, survey done)."""
+        if leg.phase != "gone":
+            leg.r2call.clear()
+
+    def _caller_gone(self, leg: CallerLeg, cause: str) -> None:
+        phase, leg.phase = leg.phase, "gone"
+        leg.end = self.clock.now
+        self._cancel(leg)
+        self.stop_playing(leg)
+        if leg.ivr is not None:
+            leg.ivr.hangup()
+            leg.ivr = None
+        if phase in ("queued", "ringing"):
+            self.acd.abandon(leg.call_id)
+            leg.disposition = leg.disposition or "ABANDONED"
+        if phase == "connected":
+            self.switch.disconnect(leg.endpoint)
+            agent_leg = leg.agent_leg
+            self.acd.call_ended(leg.agent, by="caller")
+            if agent_leg is not None:
+                self.agent_legs.pop(id(agent_leg.r2call), None)
+                agent_leg.r2call.clear()
+        self._finish(leg)
+
+    def _finish(self, leg: CallerLeg) -> None:
+        self.by_endpoint.pop(leg.endpoint, None)
+        self.calls.pop(leg.call_id, None)
+        rec = self.recorders.stop(leg.call_id)
+        self.dtmf[leg.span].reset(leg.ts)
+        self.finished += 1
+        if self.store is None:
+            return
+        if rec is not None:
+            leg.recording = leg.call_id
+            self.store.submit("recordings", {"created": self.wall.at(leg.start), "call_id": leg.call_id,
+                                             "path": str(rec.path), "duration": rec.frames / FRAME_RATE,
+                                             "agent": leg.agent, "ani": leg.ani})
+        cdr = leg.cdr(self.wall)
+        ticket = leg.ticket
+        if ticket is not None and ticket.done() and ticket.exception() is None:
+            cdr["ticket_id"] = ticket.result()
+            if leg.satisfaction is not None:
+                self.store.submit_update("tickets", ticket.result(), {"satisfaction": leg.satisfaction})
+        if leg.satisfaction is not None:
+            cdr["satisfaction"] = leg.satisfaction
+        self.store.submit("cdr", cdr)
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _start_recording(self, leg: CallerLeg) -> None:
+        path = self.data_dir / "recordings" / f"{self.wall.at(leg.start):%Y%m%d}" / f"{leg.call_id}.wav"
+        self.recorders.start(leg.call_id, path, leg.span, leg.ts, self.clock.now, ani=leg.ani)
+
+    def _arm(self, leg: CallerLeg, seconds: float, action) -> None:
+        self._cancel(leg)
+        leg.timer = self.clock.call_later(int(seconds * FRAME_RATE), action)
+
+    @staticmethod
+    def _cancel(leg: CallerLeg) -> None:
+        if leg.timer is not None:
+            leg.timer.cancel()
+            leg.timer = None
+
+    def leg(self, call_id: str) -> CallerLeg | None:
+        return self.calls.get(call_id)
+
+    def snapshot(self) -> dict:
+        calls = [{"call_id": c.call_id, "span": c.span, "ts": c.ts, "ani": c.ani, "dnis": c.dnis,
+                  "phase": c.phase, "queue": c.queue, "agent": c.agent,
+                  "seconds": round((self.clock.now - c.start) / FRAME_RATE, 1)} for c in self.calls.values()]
+        acd = self.acd.snapshot()
+        return {"calls": calls, "queues": acd.get("queues", []), "agents": acd.get("agents", []),
+                "acd_calls": acd.get("acd_calls", [])}
+
+    def close(self) -> None:
+        self.recorders.close()
