@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from drivers.base import SpanAlarms, SpanConfig, SpanCounters, Span
+from drivers.memory import MemorySpan
 from firmware.dsp.dtmf import dtmf_signal
 from firmware.dsp.g711 import alaw_encode
 from firmware.signaling import Call, R2Options, R2Span
@@ -27,11 +27,11 @@ from hil.farend import FarEnd
 IDLE_ALAW = 0xD5
 
 
-class _LineSide(Span):
+class _LineSide(MemorySpan):
     """The rig's end of the line as a Span, so R2Span can set its ABCD bits on FarEnd."""
 
     def __init__(self, far: FarEnd, number: int):
-        super().__init__(SpanConfig(span=number, backend="e1raw", address=far.address))
+        super().__init__(number, far.address)
         self.far = far
         for ts in range(1, 32):
             if ts != 16:
@@ -40,13 +40,6 @@ class _LineSide(Span):
     def set_abcd(self, timeslot: int, bits: int) -> None:
         super().set_abcd(timeslot, bits)
         self.far.set_abcd(timeslot, bits)
-
-    def open(self): pass
-    def close(self): pass
-    def read(self, timeout=None): return None
-    def write(self, voice): pass
-    def alarms(self): return SpanAlarms()
-    def counters(self): return SpanCounters()
 
 
 class R2FarEnd:

@@ -21,16 +21,8 @@ BLOCK = 160
 
 
 def _pair(variant: str):
-    from drivers.base import Span, SpanAlarms, SpanConfig, SpanCounters
+    from drivers.memory import MemorySpan
     from firmware.signaling import R2Options, R2Span
-
-    class LoopSpan(Span):
-        def open(self): pass
-        def close(self): pass
-        def read(self, timeout=None): return None
-        def write(self, voice): pass
-        def alarms(self): return SpanAlarms()
-        def counters(self): return SpanCounters()
 
     def logic(event, call):
         if event == "offered":
@@ -38,7 +30,7 @@ def _pair(variant: str):
         elif event == "accepted" and call.direction == "in":
             call.answer()
 
-    spans = [LoopSpan(SpanConfig(span=n, backend="e1raw", address=f"unix:/bench/{n}")) for n in (1, 2)]
+    spans = [MemorySpan(n) for n in (1, 2)]
     options = R2Options.from_mapping({"variant": variant, "max_dnis": 8, "max_ani": 12})
     return spans, [R2Span(spans[0], options, logic), R2Span(spans[1], options, logic)]
 

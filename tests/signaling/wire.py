@@ -9,23 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from drivers.base import RxBlock, Span, SpanAlarms, SpanConfig, SpanCounters
+from drivers.base import RxBlock, SpanAlarms
+from drivers.memory import MemorySpan
 from firmware.signaling import R2Options, R2Span
 
 BLOCK = 160
 IDLE_ALAW = 0xD5
-
-
-class MemorySpan(Span):
-    def __init__(self, number: int):
-        super().__init__(SpanConfig(span=number, backend="e1raw", address=f"unix:/mem/{number}"))
-
-    def open(self): pass
-    def close(self): pass
-    def read(self, timeout=None): return None
-    def write(self, voice): pass
-    def alarms(self): return SpanAlarms()
-    def counters(self): return SpanCounters()
 
 
 class Wire:
