@@ -35,6 +35,7 @@ SUBCOMMANDS = {
     "user": "firmware.console.usercli:user",
     "ticket": "firmware.store.deskcli:ticket",
     "agent": "firmware.store.deskcli:agent",
+    "cards": "firmware.store.deskcli:cards",
     "report": "firmware.reports.cli:report",
     "sizing": "firmware.reports.sizing:sizing",
     "ivr": "firmware.ivr.cli:ivr",

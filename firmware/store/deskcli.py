@@ -207,3 +207,64 @@ def agent_list(cc: CommandContext, as_json: bool) -> None:
     """The agents and their skills."""
     rows = sorted(cc.store.records("agents"), key=lambda a: a.get("agent", ""))
     emit(rows, as_json, ["agent", "name", "extension", "tier", "skills"])
+
+
+# -- product cards (what the IVR's card check looks up) ------------------------------------------
+@click.group()
+def cards() -> None:
+    """Product cards: the numbers callers enter in the IVR's product-card menu."""
+
+
+@cards.command("add")
+@click.argument("number")
+@click.option("--product", default="", help="Product the card belongs to.")
+@click.option("--customer", default="", help="Customer or owner.")
+@click.option("--warranty-until", default=None, help="End of warranty (ISO date).")
+@with_context(role="operator")
+def cards_add(cc: CommandContext, number, product, customer, warranty_until) -> None:
+    """Add or change one card."""
+    if not number.isdigit():
+        raise BadInput("NUMBER", f"{number!r}: a card number is digits only (callers key it in)")
+    record = {"card": number, "product": product, "customer": customer}
+    if warranty_until:
+        record["warranty_until"] = warranty_until
+    try:
+        cc.store.upsert("cards", record)
+    except RecordError as exc:
+        raise _bad(exc) from None
+    cc.audit("cards.add", number)
+    click.echo(f"card {number} saved")
+
+
+@cards.command("import")
+@click.argument("csv_file", type=click.Path(dir_okay=False, exists=True))
+@with_context(role="operator")
+def cards_import(cc: CommandContext, csv_file) -> None:
+    """Import cards from a CSV with a header: card[,product,customer,warranty_until,notes]."""
+    import csv
+    with open(csv_file, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    if not rows or "card" not in rows[0]:
+        raise BadInput(csv_file, "needs a header line with a 'card' column")
+    for line, row in enumerate(rows, 2):
+        if not (row.get("card") or "").isdigit():
+            raise BadInput(f"{csv_file}:{line}", f"card {row.get('card')!r} is not digits; nothing imported")
+    for row in rows:
+        try:
+            cc.store.upsert("cards", {k: v for k, v in row.items() if v not in (None, "")})
+        except RecordError as exc:
+            raise _bad(exc) from None
+    cc.audit("cards.import", f"{len(rows)} cards from {csv_file}")
+    click.echo(f"{len(rows)} cards imported")
+
+
+@cards.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@with_context(role="viewer")
+def cards_list(cc: CommandContext, as_json: bool) -> None:
+    """All cards."""
+    rows = [{k: v for k, v in r.items() if k != "id"} for r in cc.store.records("cards")]
+    if as_json:
+        return emit({"cards": rows}, True)
+    for r in rows:
+        click.echo(f"{r['card']:<16} {r.get('product', ''):<20} {r.get('customer', '')}")

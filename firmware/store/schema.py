@@ -205,6 +205,10 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         "start": Field("time", required=True), "answer": T, "ivr_path": L, "queue": S, "agent": S,
         "recording_id": S, "ticket_id": S,
     }, key="call_id"),
+    Table("cards", {
+        "card": Field("str", required=True, max_len=32), "product": S, "customer": S,
+        "warranty_until": T, "notes": Field("str", max_len=4096),
+    }, key="card", exportable=True),
     Table("candidates", {
         "user": Field("str", required=True), "base_rev": Field("int", low=0), "config": D,
     }, key="user"),
