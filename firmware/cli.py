@@ -40,6 +40,8 @@ SUBCOMMANDS = {
     "sizing": "firmware.reports.sizing:sizing",
     "ivr": "firmware.ivr.cli:ivr",
     "acd": "firmware.acd.cli:acd",
+    "voicemail": "firmware.calls.vmcli:voicemail",
+    "monitor": "firmware.headset.cli:monitor", "prompt": "firmware.headset.cli:prompt",
 }
 
 

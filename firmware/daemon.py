@@ -39,14 +39,16 @@ class Box:
         return snap
 
 
-def build_call_center(engine, store, data_dir: Path):
-    """The call center on top of the engine: configuration and agents from the store."""
+def build_call_center(engine, store, data_dir: Path, overrides: dict | None = None, lookups=None):
+    """The call center on top of the engine: configuration and agents from the store
+    (``overrides`` replaces whole sections, e.g. for tests; ``lookups`` backs the IVR's)."""
     from firmware.acd.config import DEFAULT_AGENTS
     from firmware.calls.center import PROMPT_TEXTS as CALL_TEXTS, CallCenter
+    from firmware.calls.lookups import StoreLookups, tables_used
     from firmware.calls.prompts import PromptLibrary
     from firmware.ivr.config import PROMPT_TEXTS as IVR_TEXTS
 
-    sections = dict(store.config.running())
+    sections = dict(store.config.running()) | dict(overrides or {})
     agents = [{k: v for k, v in a.items() if k not in ("id",)} for a in store.records("agents")]
     if not agents:                                   # first boot: the ten default seats
         for agent in DEFAULT_AGENTS:
@@ -55,7 +57,9 @@ def build_call_center(engine, store, data_dir: Path):
     sections["agents"] = agents
     prompts = PromptLibrary(own_dir=data_dir / "prompts", cache_dir=data_dir / "prompts" / ".spoken",
                             texts={**IVR_TEXTS, **CALL_TEXTS})
-    return CallCenter(engine, store, sections, prompts, data_dir)
+    if lookups is None:
+        lookups = StoreLookups(store, tables_used(sections.get("ivr", {})))
+    return CallCenter(engine, store, sections, prompts, data_dir, lookups=lookups)
 
 
 def default_run_dir(data: Path) -> Path:
@@ -178,6 +182,8 @@ def _status_loop(box: Box, stop: threading.Event, every: float, as_json: bool) -
             disk = {"total": usage.total, "free": usage.free}
         except (OSError, AttributeError):
             disk = None
+        if box.center is not None and box.center.lookups is not None:
+            box.center.lookups.refresh()                   # cards and other IVR tables, off the path
         thresholds = Thresholds.from_config(box.store.config.section("reports"))
         alarm_log.update(check(snap, thresholds, disk))        # logs each raise and clear once
         if as_json:

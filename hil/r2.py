@@ -57,6 +57,9 @@ class R2FarEnd:
         self._tx = np.full((32, 160), IDLE_ALAW, np.uint8)
         self._audio: dict[int, np.ndarray] = {}           # ts -> samples still to play
         self._answer_at: dict[int, tuple[int, Call]] = {}  # ts -> (frame, call)
+        self._raw: dict[int, np.ndarray] = {}             # ts -> A-law octets still to send
+        self.captures: dict[int, list[np.ndarray]] = {}   # ts -> received rows, for listeners
+        self.last_rx = None                               # the last RxBlock from the box
 
     # -- actions ------------------------------------------------------------------------
     def call(self, dnis: str, ani: str = "", category: str = "national", ts: int | None = None) -> Call:
@@ -69,6 +72,15 @@ class R2FarEnd:
             raise ValueError("send_dtmf: the call is not answered")
         self._audio[call.ts] = np.concatenate([self._audio.get(call.ts, np.zeros(0)), dtmf_signal(digits, on_ms, off_ms)])
 
+    def send_alaw(self, ts: int, octets) -> None:
+        """Queue raw A-law octets for timeslot ``ts``, sent as they are after any DTMF."""
+        octets = np.asarray(octets, np.uint8)
+        self._raw[ts] = np.concatenate([self._raw.get(ts, octets[:0]), octets])
+
+    def capture(self, ts: int) -> list[np.ndarray]:
+        """Start keeping every row received on ``ts``; returns the list that fills up."""
+        return self.captures.setdefault(ts, [])
+
     # -- line ----------------------------------------------------------------------------
     def send(self) -> None:
         self.far.send_block(self._tx)
@@ -76,6 +88,9 @@ class R2FarEnd:
     def receive(self) -> None:
         rx = self.far.receive_block()
         tx = np.full((32, rx.frames), IDLE_ALAW, np.uint8)
+        self.last_rx = rx
+        for ts, rows in self.captures.items():
+            rows.append(rx.voice[ts].copy())
         self.r2.process(rx, tx)
         self._play(tx)
         self._due_answers()
@@ -95,6 +110,13 @@ class R2FarEnd:
             self._audio[ts] = samples[frames:]
             if not self._audio[ts].size:
                 del self._audio[ts]
+        for ts in list(self._raw):
+            octets = self._raw[ts]
+            n = min(frames, octets.size)
+            tx[ts, :n] = octets[:n]
+            self._raw[ts] = octets[n:]
+            if not self._raw[ts].size:
+                del self._raw[ts]
 
     def _due_answers(self) -> None:
         for ts, (frame, call) in list(self._answer_at.items()):

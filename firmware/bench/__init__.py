@@ -16,6 +16,7 @@ BENCHMARKS = {
     "store": "firmware.bench.store:store",
     "r2": "firmware.bench.r2:r2",
     "acd": "firmware.acd.cli:simulate",
+    "headset": "firmware.headset.bench:headset",
 }
 
 

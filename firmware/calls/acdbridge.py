@@ -13,6 +13,8 @@ class AcdBridge(AcdListener):
 
     def music(self, call_id: str, moh_class: str) -> None:
         leg = self._leg(call_id)
+        if leg is not None and leg.phase == "connected":     # an agent transferred it to a queue
+            self.center.requeue(leg)
         if leg is not None and leg.phase in ("queued", "ringing"):
             self.center.music(leg)
 
@@ -23,10 +25,13 @@ class AcdBridge(AcdListener):
 
     def timeout(self, call_id: str, action: str, queue: str, data: dict) -> None:
         leg = self._leg(call_id)
-        if leg is not None:
-            leg.disposition = "VOICEMAIL" if action == "voicemail" else "NO ANSWER"
-            self.center.play(leg, ["vm-nobodyavail" if action == "voicemail" else "queue-callswaiting"],
-                             then=lambda: self.center.hang_up(leg))
+        if leg is None:
+            return
+        self.center.stop_playing(leg)
+        if action == "voicemail":
+            self.center.voicemail.start(leg, queue)      # the queue's box
+        else:
+            self.center.callback_request(leg)
 
     def offer(self, call_id: str, agent: str, extension: str, data: dict) -> None:
         leg = self._leg(call_id)
@@ -54,8 +59,27 @@ class AcdBridge(AcdListener):
             self.center.music(leg)
         elif leg.agent_leg is not None:
             self.center.stop_playing(leg)
-            a = leg.agent_leg.r2call
-            self.center.switch.connect(leg.endpoint, (a.span, a.ts))
+            self.center.switch.connect(leg.endpoint, leg.agent_leg.endpoint)
+
+    def consult(self, call_id: str, agent: str, extension: str, target: str) -> None:
+        leg = self._leg(call_id)
+        if leg is not None:
+            self.center.transfers.consult(leg, agent, extension, target)
+
+    def end_consult(self, call_id: str, agent: str, target: str) -> None:
+        leg = self._leg(call_id)
+        if leg is not None:
+            self.center.transfers.end_consult(leg)
+
+    def transfer(self, call_id: str, agent: str, target: str, attended: bool) -> None:
+        leg = self._leg(call_id)
+        if leg is not None:
+            self.center.transfers.transfer(leg, target, attended)
+
+    def conference(self, call_id: str, agent: str, target: str) -> None:
+        leg = self._leg(call_id)
+        if leg is not None:
+            self.center.transfers.conference(leg)
 
     def queue_log(self, event: str, call_id: str, queue: str, agent: str, data: list) -> None:
         store = self.center.store

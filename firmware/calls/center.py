@@ -12,8 +12,12 @@ the ACD, whose offers become R2 calls to the agents' extensions on the office-PB
 when one answers, caller and agent are switched together and the call is recorded (from the
 box's answer, following the caller's timeslot). When the agent hangs up first, the caller is
 asked for a satisfaction score (1-5). At the end the CDR, the recording's index entry and
-the ticket are written. Calls from the PBX span carry agents' feature codes (DTMF after the
-box answers, ended by # or a pause).
+the ticket are written; while a call is up it is marked in the store's active_calls table,
+so a crash leaves an interrupted CDR at the next start. Calls from the PBX span carry
+agents' feature codes (DTMF after the box answers, ended by # or a pause); agents on a call
+dial them too (hold, consult, transfer, conference: firmware.calls.transfers; **1 / **2
+pause and resume the call's recording). Voicemail is firmware.calls.voicemail, the
+conference mixer firmware.calls.conference, listen-in and whisper firmware.calls.tap.
 """
 from __future__ import annotations
 
@@ -24,14 +28,20 @@ from pathlib import Path
 import numpy as np
 
 from drivers.base import RxBlock
+from firmware.acd.features import CODES
+from firmware.calls.conference import Conferences
 from firmware.calls.legs import AgentLeg, CallerLeg, WallClock
 from firmware.calls.player import Players
 from firmware.calls.prompts import PromptLibrary, music_on_hold
 from firmware.calls.recorder import Recorders
 from firmware.calls.switch import Switch
+from firmware.calls.tap import Listening, Tap
+from firmware.calls.transfers import Transfers
+from firmware.calls.voicemail import Voicemail
 from firmware.clock import FRAME_RATE
 from firmware.dsp.dtmf import DtmfReceiver
 from firmware.dsp.g711 import alaw_decode_float
+from firmware.store.calls import call_down, call_up
 
 log = logging.getLogger("e1desk.calls")
 
@@ -45,6 +55,8 @@ PROMPT_TEXTS = {
 FEATURE_OK, FEATURE_BAD = ["agent-loginok"], ["invalid"]
 SURVEY_TIMEOUT_S = 8.0
 FEATURE_TIMEOUT_S = 4.0
+RECORDING_PAUSE, RECORDING_RESUME = "**1", "**2"    # agents' codes during a call (not ACD codes)
+CALLBACK_PROMPTS = ["vm-nobodyavail", "goodbye"]
 
 
 class CallCenter:
@@ -74,6 +86,10 @@ class CallCenter:
         self.by_endpoint: dict[tuple[int, int], CallerLeg] = {}
         self.agent_legs: dict[int, tuple[CallerLeg, AgentLeg]] = {}    # id(r2call) -> legs
         self.acd = Acd(sections.get("acd", {}), self.clock, AcdBridge(self), agents=sections.get("agents", []))
+        self.transfers = Transfers(self)
+        self.conferences = Conferences()
+        self.voicemail = Voicemail(self, sections.get("voicemail"))
+        self.listening = Listening()
         self._moh = music_on_hold()
         self._ids = itertools.count(1)
         self.finished = 0
@@ -81,12 +97,33 @@ class CallCenter:
     # -- per block (the real-time path) -------------------------------------------------------
     def on_block(self, span: int, rx: RxBlock, tx: np.ndarray) -> None:
         self.switch.receive(span, rx.voice)
+        if self.conferences.rooms:
+            self.conferences.receive(span, rx.voice)
         for event in self.dtmf[span].process(alaw_decode_float(rx.voice)):
             if event.kind == "start":
                 self._digit(span, event.channel, event.signal)
         self.players[span].fill(tx)
         self.switch.fill(span, tx)
+        if self.conferences.rooms:
+            self.conferences.fill(span, tx)
+        if self.listening:
+            self.listening.block(span, rx.voice, tx, self.calls)
         self.recorders.block(span, rx.voice, tx)
+        if self.voicemail.active:
+            self.voicemail.block(span, rx.voice)
+
+    # -- listen-in and whisper (the headset jack; see firmware.calls.tap) -----------------------
+    def tap(self, call_id: str) -> Tap:
+        """A stream of the call's two directions at the caller's timeslot, block by block."""
+        if call_id not in self.calls:
+            raise KeyError(f"no call {call_id!r} in progress")
+        return self.listening.tap(call_id)
+
+    def whisper(self, call_id: str, source) -> None:
+        """Mix ``source()`` (A-law blocks, None to stop) into what the call's agent hears."""
+        if call_id not in self.calls:
+            raise KeyError(f"no call {call_id!r} in progress")
+        self.listening.whisper(call_id, source)
 
     # -- R2 events ----------------------------------------------------------------------------
     def _r2_event(self, event: str, call) -> None:
@@ -110,6 +147,7 @@ class CallCenter:
         self.by_endpoint[leg.endpoint] = leg
         call.accept(charge=True)
         call.answer()
+        self._mark_up(leg)
         self._start_recording(leg)
         if span in self.pbx:
             leg.phase = "feature"              # an agent's phone calling in with a feature code
@@ -137,11 +175,12 @@ class CallCenter:
             if self.acd.enqueue(leg.call_id, target, data.get("priority"), screen) == 0:
                 leg.disposition = "CONGESTION"
                 self.hang_up(leg)
-        elif kind == "hangup":
+        elif kind == "voicemail":
+            self.voicemail.start(leg, target)
+        elif kind == "extension":
+            self.transfers.ring_extension(leg, target)
+        else:
             self.hang_up(leg)
-        else:                                   # voicemail / extension: not served by this box yet
-            log.warning("call %s: IVR route %s:%s is not available; ending the call", leg.call_id, kind, target)
-            self.play(leg, ["ss-noservice"], then=lambda: self.hang_up(leg))
 
     # -- playing to a caller --------------------------------------------------------------
     def play(self, leg: CallerLeg, prompts: list[str], then=None) -> None:
@@ -157,27 +196,43 @@ class CallCenter:
     def _digit(self, span: int, ts: int, key: str) -> None:
         leg = self.by_endpoint.get((span, ts))
         if leg is None:
-            return
-        if leg.phase == "ivr" and leg.ivr is not None:
+            self._agent_digit(span, ts, key)
+        elif leg.phase == "ivr" and leg.ivr is not None:
             leg.ivr.digit(key)
         elif leg.phase == "survey" and key in "12345":
             leg.satisfaction = int(key)
             self._cancel(leg)
             self.play(leg, SURVEY_THANKS, then=lambda: self.hang_up(leg))
             leg.phase = "ending"
+        elif leg.phase == "voicemail":
+            self.voicemail.key(leg, key)
         elif leg.phase == "feature":
             if key == "#":
                 self._feature_done(leg)
             else:
                 leg.digits += key
                 self._arm(leg, FEATURE_TIMEOUT_S, lambda: self._feature_done(leg))
-        else:
-            agent_side = next((c for c, a in self.agent_legs.values() if a.answered and
-                               (span, ts) == (a.r2call.span, a.r2call.ts)), None)
-            if agent_side is not None:          # feature codes dialled during a call
-                agent_side.digits += key
-                if key == "#" or len(agent_side.digits) >= 6:
-                    self._agent_feature(agent_side)
+
+    def _agent_digit(self, span: int, ts: int, key: str) -> None:
+        """A key from an agent's phone during a call: collect feature codes (they start with *)."""
+        caller = next((c for c, a in self.agent_legs.values() if a.answered and a.role == "agent"
+                       and (span, ts) == a.endpoint), None)
+        if caller is not None:
+            caller.digits = (caller.digits + key) if (caller.digits or key == "*") else ""
+            if self._feature_complete(caller.digits):
+                self._agent_feature(caller)
+
+    @staticmethod
+    def _feature_complete(digits: str) -> bool:
+        """A code dialled during a call is complete at its # or, for codes without a number
+        after them, at its second key (*6, *9, *0, *#...); **1 / **2 at their third."""
+        if len(digits) < 2:
+            return False
+        if digits.endswith("#") or len(digits) >= 12:
+            return True
+        if digits[1] == "*":
+            return len(digits) == 3
+        return CODES.get(digits[1], ("", ""))[1] == "none"
 
     def _feature_done(self, leg: CallerLeg) -> None:
         self._cancel(leg)
@@ -193,7 +248,10 @@ class CallCenter:
         self.play(leg, prompts, then=lambda: self.hang_up(leg))
 
     def _agent_feature(self, caller: CallerLeg) -> None:
-        digits, caller.digits = caller.digits.rstrip("#"), ""
+        digits, caller.digits = caller.digits, ""
+        if digits.rstrip("#") in (RECORDING_PAUSE, RECORDING_RESUME):
+            self.recorders.pause(caller.call_id, digits.rstrip("#") == RECORDING_PAUSE)
+            return
         try:
             self.acd.feature(caller.agent_leg.extension, digits)
         except Exception as exc:                # a wrong code must not hurt the call
@@ -211,7 +269,7 @@ class CallCenter:
             log.warning("call %s: cannot ring %s: %s", leg.call_id, extension, exc)
             self.acd.ring_failed(agent)
             return
-        agent_leg = AgentLeg(agent, extension, r2call)
+        agent_leg = AgentLeg(agent, extension, r2call, role="agent")
         leg.agent_leg, leg.phase = agent_leg, "ringing"
         self.agent_legs[id(r2call)] = (leg, agent_leg)
 
@@ -228,7 +286,8 @@ class CallCenter:
         agent_leg = leg.agent_leg
         leg.agent, leg.agent_answer, leg.phase = agent, self.clock.now, "connected"
         self.stop_playing(leg)
-        self.switch.connect(leg.endpoint, (agent_leg.r2call.span, agent_leg.r2call.ts))
+        self.switch.connect(leg.endpoint, agent_leg.endpoint)
+        self._mark_up(leg)
         if self.store is not None:
             leg.ticket = self.store.submit("tickets", {
                 "created": self.wall.at(self.clock.now), "caller": leg.ani, "status": "open",
@@ -237,7 +296,9 @@ class CallCenter:
                 "calls": [leg.call_id]})
 
     def _agent_leg_event(self, event: str, r2call, leg: CallerLeg, agent_leg: AgentLeg) -> None:
-        if event == "answered":
+        if agent_leg.role != "agent":
+            self.transfers.event(event, r2call, leg, agent_leg)
+        elif event == "answered":
             agent_leg.answered = True
             self.acd.ring_answered(agent_leg.agent)
         elif event in ("failed", "cleared"):
@@ -246,9 +307,13 @@ class CallCenter:
                 leg.agent_leg = None
             if not agent_leg.answered:
                 self.acd.ring_failed(agent_leg.agent)
+            elif leg.phase == "connected" and leg.conference:     # the caller stays with the third party
+                self.acd.call_ended(agent_leg.agent, by="agent")
+                self.transfers.agent_left_conference(leg)
             elif leg.phase == "connected":       # the agent hung up first: survey for the caller
                 self.switch.disconnect(leg.endpoint)
                 self.acd.call_ended(agent_leg.agent, by="agent")
+                self.stop_playing(leg)
                 leg.phase = "survey"
                 self.play(leg, SURVEY_PROMPTS)
                 self._arm(leg, SURVEY_TIMEOUT_S + 5, lambda: self.hang_up(leg))
@@ -270,13 +335,16 @@ class CallCenter:
         if phase in ("queued", "ringing"):
             self.acd.abandon(leg.call_id)
             leg.disposition = leg.disposition or "ABANDONED"
+        if phase == "voicemail":
+            self.voicemail.finish(leg, "caller hung up", caller_gone=True)
         if phase == "connected":
             self.switch.disconnect(leg.endpoint)
             agent_leg = leg.agent_leg
             self.acd.call_ended(leg.agent, by="caller")
             if agent_leg is not None:
-                self.agent_legs.pop(id(agent_leg.r2call), None)
-                agent_leg.r2call.clear()
+                self.transfers.drop(agent_leg)
+                leg.agent_leg = None
+        self.transfers.release(leg)
         self._finish(leg)
 
     def _finish(self, leg: CallerLeg) -> None:
@@ -284,6 +352,7 @@ class CallCenter:
         self.calls.pop(leg.call_id, None)
         rec = self.recorders.stop(leg.call_id)
         self.dtmf[leg.span].reset(leg.ts)
+        self.listening.call_ended(leg.call_id)
         self.finished += 1
         if self.store is None:
             return
@@ -301,8 +370,31 @@ class CallCenter:
         if leg.satisfaction is not None:
             cdr["satisfaction"] = leg.satisfaction
         self.store.submit("cdr", cdr)
+        call_down(self.store, leg.call_id)         # after the CDR: the writer keeps the order
 
     # -- helpers ------------------------------------------------------------------------------
+    def _mark_up(self, leg: CallerLeg) -> None:
+        if self.store is not None:
+            call_up(self.store, leg.active_record(self.wall))
+
+    def requeue(self, leg: CallerLeg) -> None:
+        """The agent sent the caller back to a queue: release the agent's phone, wait again."""
+        self.switch.disconnect(leg.endpoint)
+        self.transfers.release(leg)              # consult legs and conference, if any
+        self.transfers.drop(leg.agent_leg)
+        leg.agent_leg, leg.phase = None, "queued"
+
+    def callback_request(self, leg: CallerLeg) -> None:
+        """Max wait reached with "callback": a callback ticket, then a polite goodbye."""
+        leg.disposition = "NO ANSWER"
+        if self.store is not None:
+            self.store.submit("tickets", {
+                "created": self.wall.at(self.clock.now), "caller": leg.ani, "status": "open",
+                "category": "callback", "calls": [leg.call_id],
+                "description": f"callback requested after waiting in queue {leg.queue}"})
+        leg.phase = "ending"
+        self.play(leg, CALLBACK_PROMPTS, then=lambda: self.hang_up(leg))
+
     def _start_recording(self, leg: CallerLeg) -> None:
         path = self.data_dir / "recordings" / f"{self.wall.at(leg.start):%Y%m%d}" / f"{leg.call_id}.wav"
         self.recorders.start(leg.call_id, path, leg.span, leg.ts, self.clock.now, ani=leg.ani)

@@ -1,8 +1,8 @@
 """What the box knows about each call in progress, and the records it becomes at the end.
 
 A ``CallerLeg`` is a call that came in on a trunk span (or an agent's call from the office
-PBX): its R2 call, where it is in the call center (``phase``), the agent leg it is bridged
-to, what the IVR collected, the recording, the ticket. ``cdr()`` turns it into the store's
+PBX): its R2 call, where it is in the call center (``phase``), the agent, consult and
+transfer legs it is bridged to, what the IVR collected, the recording, the ticket. ``cdr()`` turns it into the store's
 CDR record; times are wall times computed from line frames (``WallClock``), so a simulated
 day in fast mode gets the same timestamps as a real one would.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from firmware.clock import FRAME_RATE
 
-PHASES = ("ivr", "queued", "ringing", "connected", "survey", "voicemail", "feature", "ending")
+PHASES = ("ivr", "queued", "ringing", "connected", "transferred", "survey", "voicemail", "feature", "ending")
 
 
 class WallClock:
@@ -28,10 +28,18 @@ class WallClock:
 
 @dataclass(eq=False)
 class AgentLeg:
+    """A call the box placed on the office-PBX span: to an agent offered the caller ("agent"),
+    to a party an agent consults ("consult"), or to where the caller was transferred ("transfer")."""
+
     agent: str
     extension: str
     r2call: object
     answered: bool = False
+    role: str = "agent"
+
+    @property
+    def endpoint(self) -> tuple[int, int]:
+        return (self.r2call.span, self.r2call.ts)
 
 
 @dataclass(eq=False)
@@ -54,6 +62,9 @@ class CallerLeg:
     queue: str = ""
     agent: str = ""
     agent_leg: AgentLeg | None = None
+    consult_leg: AgentLeg | None = None     # the party the agent consults (caller holds)
+    far_leg: AgentLeg | None = None         # the party the caller was transferred to
+    conference: bool = False
     queued_at: int | None = None
     recording: str = ""
     recording_path: str = ""
@@ -66,6 +77,16 @@ class CallerLeg:
     @property
     def endpoint(self) -> tuple[int, int]:
         return (self.span, self.ts)
+
+    def active_record(self, wall: WallClock) -> dict:
+        """The store's active_calls record (firmware.store.calls): what a crash would leave."""
+        record = {"call_id": self.call_id, "span": self.span, "ts": self.ts, "direction": "in",
+                  "ani": self.ani, "dnis": self.dnis, "category": self.category,
+                  "start": wall.at(self.start), "ivr_path": list(self.ivr_path), "queue": self.queue,
+                  "agent": self.agent}
+        if self.agent_answer is not None:
+            record["answer"] = wall.at(self.agent_answer)
+        return record
 
     def cdr(self, wall: WallClock, interrupted: bool = False) -> dict:
         end = self.end if self.end is not None else self.start

@@ -4,7 +4,8 @@ Channel 1 is what the caller says (received on the caller's timeslot), channel 2
 caller hears (transmitted on it: the agent, prompts, music). Recording follows the caller's
 timeslot, so it survives transfers between agents. The engine hands each block's rows to
 ``Recorders.block`` (a copy into a list: no disk on the real-time path); a writer thread
-appends them to the files and closes each file with its final sizes.
+appends them to the files and closes each file with its final sizes; it also writes whole
+files handed to it (voicemail messages, ``write_file``).
 """
 from __future__ import annotations
 
@@ -78,6 +79,10 @@ class Recorders:
             rec.frames += rx.shape[1]
             self._queue.put(("data", rec, frames.tobytes()))
 
+    def write_file(self, path: Path, alaw: np.ndarray) -> None:
+        """Write a whole mono A-law WAV (a voicemail message) from the writer thread."""
+        self._queue.put(("file", Recording(Path(path), 0, 0, 0), np.asarray(alaw, np.uint8)))
+
     def flush(self, timeout: float = 10.0) -> None:
         """Wait until everything queued so far is on disk (tests, shutdown)."""
         done = threading.Event()
@@ -110,6 +115,9 @@ class Recorders:
                     f.seek(0)
                     f.write(alaw_wav_header(rec.frames))
                     f.close()
+                elif action == "file":
+                    rec.path.parent.mkdir(parents=True, exist_ok=True)
+                    rec.path.write_bytes(alaw_wav_header(payload.size, channels=1) + payload.tobytes())
                 elif action == "mark":
                     for f in files.values():
                         f.flush()

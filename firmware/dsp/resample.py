@@ -33,7 +33,7 @@ def resample(x: np.ndarray, rate_in: int, rate_out: int, taps: int = 16) -> np.n
     n_out = -(-n_in * up // down)
     padded = np.concatenate([np.zeros(x.shape[:-1] + (half,)), x, np.zeros(x.shape[:-1] + (half + 1,))], axis=-1)
     out = np.empty(x.shape[:-1] + (n_out,))
-    chunk = max(1, 1 << 16 // max(1, 2 * half))
+    chunk = max(1, (1 << 16) // max(1, 2 * half))   # output samples per step: about 64 k products
     for start in range(0, n_out, chunk):
         m = np.arange(start, min(n_out, start + chunk))
         base = (m * down) // up                   # floor of the input position

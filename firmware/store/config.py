@@ -75,6 +75,7 @@ SECTION_MODULES = [
     "firmware.acd.config",            # acd
     "firmware.ivr.config",            # ivr
     "firmware.reports.config",        # reports
+    "firmware.calls.voicemail",       # voicemail
 ]
 _loaded = False
 
