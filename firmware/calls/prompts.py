@@ -63,6 +63,11 @@ class PromptLibrary:
             audio = self._loaded[name] = self._load(name)
         return audio
 
+    def forget(self, name: str) -> None:
+        """Drop ``name`` from memory, so a re-recorded prompt is used from the next call on."""
+        self._loaded.pop(name, None)
+        self.missing.discard(name)
+
     def sequence(self, names: list[str]) -> list[np.ndarray]:
         return [self.get(n) for n in names]
 

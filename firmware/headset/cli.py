@@ -114,10 +114,9 @@ def prompt_record(cc: CommandContext, name, seconds, silence_s, device, as_json)
 
 def _forget_loaded(cc: CommandContext, name: str) -> None:
     """Make the running box load the new recording the next time it plays the prompt."""
-    prompts = getattr(getattr(cc.box, "center", None), "prompts", None)
-    forget = getattr(prompts, "forget", None)
-    if forget is not None:
-        forget(name)
+    center = getattr(cc.box, "center", None)      # None on the host shell: nothing is loaded there
+    if center is not None:
+        center.prompts.forget(name)
 
 
 @prompt.command("list")
