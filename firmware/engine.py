@@ -6,9 +6,14 @@ through ``add_handler``), and writes exactly as many frames back: the box is loo
 every span. Spans that deliver nothing while line time passes (cable pulled, far end silent)
 get ``idle(frames)`` so their alarm timers run. Nothing here touches disk or console: the
 state for the console is read through ``snapshot()``, a plain dict.
+
+Always on and cheap: a histogram of the host time each block took (read, handlers, write) and
+each turn took (every block served in it, plus timers), in ``snapshot()["timing"]``; the
+benchmark (``e1desk bench engine``) reads its p50/p99/max from there.
 """
 from __future__ import annotations
 
+import bisect
 import select
 import threading
 import time
@@ -29,6 +34,47 @@ SILENT_HOST_S = 1.0
 
 # handler(span_number, rx_block, tx_voice) -> None; it may write into tx_voice in place
 BlockHandler = Callable[[int, RxBlock, np.ndarray], None]
+
+#: histogram bucket upper bounds in ns: 1 us .. ~17 s, 8 buckets per octave (9% wide)
+_BOUNDS_NS = [int(1000 * 2 ** (i / 8)) for i in range(8 * 24 + 1)]
+
+
+class TimingHistogram:
+    """Counts of durations in log-spaced buckets; percentiles read back as bucket bounds.
+
+    ``add`` is one bisect and two increments (no allocation), so it stays on the real-time
+    path always. ``reset`` swaps in fresh counts (safe to call from another thread: at worst
+    one sample lands in the old counts)."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.counts = [0] * (len(_BOUNDS_NS) + 1)
+        self.count = 0
+        self.max_ns = 0
+
+    def add(self, ns: int) -> None:
+        self.counts[bisect.bisect_left(_BOUNDS_NS, ns)] += 1
+        self.count += 1
+        if ns > self.max_ns:
+            self.max_ns = ns
+
+    def percentile_ms(self, fraction: float) -> float:
+        """Upper bound (ms) of the bucket holding the given fraction of samples (0 if none)."""
+        if not self.count:
+            return 0.0
+        need, seen = fraction * self.count, 0
+        for index, n in enumerate(self.counts):
+            seen += n
+            if n and seen >= need:
+                bound = _BOUNDS_NS[index] if index < len(_BOUNDS_NS) else self.max_ns
+                return min(bound, self.max_ns) / 1e6
+        return self.max_ns / 1e6
+
+    def summary(self) -> dict:
+        return {"count": self.count, "p50_ms": round(self.percentile_ms(0.50), 4),
+                "p99_ms": round(self.percentile_ms(0.99), 4), "max_ms": round(self.max_ns / 1e6, 4)}
 
 
 @dataclass
@@ -54,6 +100,8 @@ class Engine:
         self._stop = threading.Event()
         self._idle_voice = np.full((32, FRAMES_PER_BLOCK), IDLE_ALAW, dtype=np.uint8)
         self.turns = 0
+        self.block_timing = TimingHistogram()       # per served block: read, handlers, write
+        self.turn_timing = TimingHistogram()        # per turn that served blocks: all of its work
 
     # -- life cycle ----------------------------------------------------------------------
     def open(self) -> None:
@@ -84,16 +132,21 @@ class Engine:
             ready, _, _ = select.select(list(fds), [], [], timeout)
         else:
             time.sleep(timeout)
+        start = time.perf_counter_ns()
         for fd in ready:
             number = fds[fd]
+            block_start = time.perf_counter_ns()
             rx = self.slots[number].span.read(timeout=0)
             if rx is not None:
                 self._serve(number, rx)
+                self.block_timing.add(time.perf_counter_ns() - block_start)
                 served += 1
         self.clock.host_tick()
         self._age_silent_spans()
         self.clock.run_due()
         self.turns += 1
+        if served:
+            self.turn_timing.add(time.perf_counter_ns() - start)
         return served
 
     def _serve(self, number: int, rx: RxBlock) -> None:
@@ -156,4 +209,6 @@ class Engine:
         return {"clock": {"source": source, "frames": self.clock.now, "seconds": self.clock.seconds},
                 "spans": spans, "channels": channels, "calls": [], "queues": [], "agents": [],
                 "alarms": alarms,
+                "timing": {"block": self.block_timing.summary(), "turn": self.turn_timing.summary(),
+                           "turns": self.turns},
                 "events": [{"frame": f, "span": s, "event": e} for f, s, e in self.event_log[-50:]]}

@@ -17,6 +17,7 @@ BENCHMARKS = {
     "r2": "firmware.bench.r2:r2",
     "acd": "firmware.acd.cli:simulate",
     "headset": "firmware.headset.bench:headset",
+    "engine": "firmware.bench.engine:engine",
 }
 
 

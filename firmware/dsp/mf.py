@@ -95,15 +95,19 @@ class MfSender:
     def generate(self, samples: int) -> np.ndarray:
         t = np.arange(samples)
         step = 2 * np.pi * self.freq / self.rate                      # (C, 2)
-        angle = self.phase[..., None] + step[..., None] * t           # (C, 2, n)
-        out = self.amplitude * np.sin(angle).sum(axis=1)
-        on = np.where(self.remaining < 0, samples, self.remaining)
-        out *= t[None, :] < on[:, None]
-        self.phase = (self.phase + step * samples) % (2 * np.pi)
+        out = np.zeros((self.freq.shape[0], samples), np.float32)
+        sounding = np.flatnonzero(self.remaining)                     # silent rows stay zero
+        if sounding.size:
+            angle = self.phase[sounding, :, None] + step[sounding, :, None] * t     # (S, 2, n)
+            tones = self.amplitude * np.sin(angle).sum(axis=1)
+            on = np.where(self.remaining[sounding] < 0, samples, self.remaining[sounding])
+            tones *= t[None, :] < on[:, None]
+            out[sounding] = tones
+        self.phase = (self.phase + step * samples) % (2 * np.pi)     # every row keeps its phase
         finished = (self.remaining > 0) & (self.remaining <= samples)
         self.remaining = np.where(self.remaining > 0, np.maximum(self.remaining - samples, 0), self.remaining)
         self.signal[finished] = 0
-        return out.astype(np.float32)
+        return out
 
 
 #: A Hann window: its sidelobes keep the neighbouring tone (120 Hz away) from biasing a

@@ -162,6 +162,34 @@ class CasReceiver:
             return None
         return int(column16[-1])
 
+    def changing_block_ok(self, column16: np.ndarray, count: int) -> bool:
+        """True if a block (>= 16 frames) keeps the multiframe (good MFAS, same y bit, no
+        zero octets) though its ABCD bits change or wait out their debounce."""
+        position = (self.mf + np.arange(count)) % MULTIFRAME
+        frame0 = position == 0
+        mfas = column16[frame0]
+        if (mfas & 0xF0).any() or ((mfas & Y_BIT) != (Y_BIT if self.remote_mf_alarm else 0)).any():
+            return False
+        return bool(column16[~frame0].all())
+
+    def apply_changing_block(self, column16: np.ndarray, count: int, first_t: int) -> None:
+        """Apply a block that passed ``changing_block_ok``: the debouncer sees, frame by frame,
+        only the timeslots whose value or debounce moves (the others would be no-ops)."""
+        abcd = self.abcd
+        position = (self.mf + np.arange(count)) % MULTIFRAME
+        high, low = column16 >> 4, column16 & 0xF
+        moving = (high != abcd.candidate[position]) | (low != abcd.candidate[position + 16])
+        moving &= position != 0
+        touched = set(position[moving].tolist())
+        unsettled = np.flatnonzero(abcd.candidate != abcd.reported)
+        touched.update(int(ts) % 16 for ts in unsettled)
+        touched.discard(0)
+        for p in sorted(touched):
+            for i in np.flatnonzero(position == p).tolist():
+                abcd.receive(p, int(high[i]), first_t + i)
+                abcd.receive(p + 16, int(low[i]), first_t + i)
+        self.apply_block(int(column16[-1]), count)
+
     def apply_block(self, last_octet: int, count: int) -> None:
         self._previous = last_octet
         self._zero_run = 1 if last_octet == 0 else 0     # only a frame-0 octet can be 0 here

@@ -201,19 +201,27 @@ class E1Receiver:
     # -- the steady path ---------------------------------------------------------------
     def _steady_block(self, buf: np.ndarray, bp: int, count: int) -> np.ndarray | None:
         """The block's voice if it only confirms the current alignment, else None (walk it)."""
-        pos = self._pos
+        pos, cas = self._pos, self._cas
         if (not self._aligned or self._rehunt_until is not None or count < STEADY_MIN_FRAMES
-                or self._rai_run or not self._crc.steady or (self._cas and not self._cas.steady)
+                or self._rai_run or not self._crc.steady or (cas and not cas.aligned)
                 or not self._base_x - 32 < pos <= self._base_x):
             return None
-        checked = (self._check_c if self._accel else self._check_numpy)(buf, bp, pos, count)
+        check = self._check_c if self._accel else self._check_numpy
+        checked = check(buf, bp, pos, count) if not cas or cas.steady else None
+        changing = checked is None and bool(cas)
+        if changing:               # ABCD bits change (or debounce): TS16 checked here instead
+            checked = check(buf, bp, pos, count, with_cas=False)
+            if checked is None or not cas.changing_block_ok(checked[0][16], count):
+                return None
         if checked is None:
             return None
         voice, crc_result, cas_last = checked
         if self._crc.active:
             self._crc.apply_block(crc_result, count)
-        if self._cas:
-            self._cas.apply_block(cas_last, count)
+        if changing:
+            cas.apply_changing_block(voice[16], count, self._base_t)
+        elif cas:
+            cas.apply_block(cas_last, count)
         self._fas_err_run = 0                     # count >= 16: the block holds good FAS words
         self._fas_next = self._fas_next ^ bool(count % 2)
         self._frames_aligned += count
@@ -221,7 +229,7 @@ class E1Receiver:
         self._last_slot = self._base_t + count - 1
         return voice
 
-    def _check_numpy(self, buf, bp, pos, count):
+    def _check_numpy(self, buf, bp, pos, count, with_cas: bool = True):
         """(voice, CRC-4 result, last TS16 octet) if the block is steady, else None."""
         frames = buf[pos - bp:pos - bp + 32 * count].reshape(count, 32)
         column0 = frames[:, 0]
@@ -236,13 +244,13 @@ class E1Receiver:
             if crc_result is None:
                 return None
         cas_last = None
-        if self._cas:
+        if self._cas and with_cas:
             cas_last = self._cas.check_block(frames[:, 16], count)
             if cas_last is None:
                 return None
         return np.ascontiguousarray(frames.T), crc_result, cas_last
 
-    def _check_c(self, buf, bp, pos, count):
+    def _check_c(self, buf, bp, pos, count, with_cas: bool = True):
         """The same checks in one pass of the C helper."""
         crc, cas = self._crc, self._cas
         args = self._c_in
@@ -253,7 +261,7 @@ class E1Receiver:
         args[4] = crc.active
         args[5] = crc.mf
         args[6] = crc.valid_from - bp
-        args[7] = cas is not None
+        args[7] = cas is not None and with_cas
         args[8] = cas.mf if cas else 0
         args[9] = cas.remote_mf_alarm if cas else 0
         args[10] = WINDOW - crc.window

@@ -76,7 +76,8 @@ class R2Span:
 
     def process(self, rx: RxBlock, tx_voice: np.ndarray) -> None:
         self.now += rx.frames
-        self.set_alarm(not rx.alarms.ok, ",".join(rx.alarms.names()))
+        if rx.alarms.ok == self.in_alarm:          # the alarm state changes (rare): say why
+            self.set_alarm(not rx.alarms.ok, ",".join(rx.alarms.names()))
         ab = (rx.abcd >> 2) & 0b11
         if self.in_alarm:
             self._line_during_alarm(ab)
