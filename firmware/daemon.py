@@ -45,7 +45,7 @@ def build_call_center(engine, store, data_dir: Path, overrides: dict | None = No
     from firmware.acd.config import DEFAULT_AGENTS
     from firmware.calls.center import PROMPT_TEXTS as CALL_TEXTS, CallCenter
     from firmware.calls.lookups import StoreLookups, tables_used
-    from firmware.calls.prompts import PromptLibrary
+    from firmware.calls.prompts import STANDARD_PROMPTS, PromptLibrary, prompts_in
     from firmware.ivr.config import PROMPT_TEXTS as IVR_TEXTS
 
     sections = dict(store.config.running()) | dict(overrides or {})
@@ -59,7 +59,12 @@ def build_call_center(engine, store, data_dir: Path, overrides: dict | None = No
                             texts={**IVR_TEXTS, **CALL_TEXTS})
     if lookups is None:
         lookups = StoreLookups(store, tables_used(sections.get("ivr", {})))
-    return CallCenter(engine, store, sections, prompts, data_dir, lookups=lookups)
+    center = CallCenter(engine, store, sections, prompts, data_dir, lookups=lookups)
+    # load (and speak, the first time) every prompt in a thread of its own, so that the
+    # real-time loop rarely meets a prompt that is not in memory yet
+    names = sorted(set(STANDARD_PROMPTS) | prompts_in(sections) | set(IVR_TEXTS) | set(CALL_TEXTS))
+    threading.Thread(target=prompts.preload, args=(names,), name="prompts", daemon=True).start()
+    return center
 
 
 def default_run_dir(data: Path) -> Path:

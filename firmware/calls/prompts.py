@@ -121,6 +121,29 @@ class PromptLibrary:
         return target
 
 
+#: prompts the call center itself plays (queue announcements, voicemail, transfers, numbers)
+STANDARD_PROMPTS = (
+    ["queue-youarenext", "queue-thereare", "queue-callswaiting", "queue-holdtime", "queue-less-than",
+     "queue-minutes", "queue-thankyou", "queue-periodic-announce", "vm-intro", "beep", "vm-msgsaved",
+     "vm-goodbye", "vm-nobodyavail", "ss-noservice", "goodbye", "agent-loginok", "invalid"]
+    + [f"digits/{n}" for n in [*range(21), *range(30, 100, 10), "hundred", "thousand"]])
+
+
+def prompts_in(section) -> set[str]:
+    """Every prompt name a configuration section mentions (lists under keys ending in 'prompts')."""
+    found: set[str] = set()
+    if isinstance(section, dict):
+        for key, value in section.items():
+            if key.endswith("prompts") and isinstance(value, list):
+                found.update(v for v in value if isinstance(v, str) and ":" not in v)
+            else:
+                found |= prompts_in(value)
+    elif isinstance(section, list):
+        for item in section:
+            found |= prompts_in(item)
+    return found
+
+
 def music_on_hold(moh_dir: Path = MOH_DIR, seconds: float = 60.0) -> np.ndarray:
     """The first music-on-hold file (Debian's asterisk-moh-opsound-wav), else a soft tone loop."""
     files = sorted(moh_dir.glob("*.wav")) if moh_dir.is_dir() else []

@@ -70,14 +70,14 @@ class Recorders:
 
     def block(self, span: int, rx: np.ndarray, tx: np.ndarray) -> None:
         """After a span's block is filled: queue the caller rows of every recording on it."""
-        for rec in self.active.values():
-            if rec.span != span or rec.paused:
-                continue
-            frames = np.empty((rx.shape[1], 2), np.uint8)      # interleaved: caller, heard
-            frames[:, 0] = rx[rec.ts]
-            frames[:, 1] = tx[rec.ts]
+        recs = [rec for rec in self.active.values() if rec.span == span and not rec.paused]
+        if not recs:
+            return
+        rows = np.array([rec.ts for rec in recs])
+        frames = np.stack([rx[rows], tx[rows]], axis=2)       # (recordings, n, 2): caller, heard
+        for rec in recs:
             rec.frames += rx.shape[1]
-            self._queue.put(("data", rec, frames.tobytes()))
+        self._queue.put(("data", recs, frames))                 # one hand-over per block
 
     def write_file(self, path: Path, alaw: np.ndarray) -> None:
         """Write a whole mono A-law WAV (a voicemail message) from the writer thread."""
@@ -95,6 +95,17 @@ class Recorders:
         self._queue.put(_STOP)
         self._thread.join(10)
 
+    def _write_rows(self, files: dict, recs: list, rows: np.ndarray) -> None:
+        for i, rec in enumerate(recs):
+            f = files.get(id(rec))
+            if f is None:
+                continue
+            try:
+                f.write(rows[i].tobytes())
+            except OSError as exc:                     # a full disk ends this recording, not others
+                self.errors.append(f"{rec.path}: {exc.strerror or exc}")
+                files.pop(id(rec)).close()
+
     def _run(self) -> None:
         files: dict[int, object] = {}
         while True:
@@ -108,8 +119,8 @@ class Recorders:
                     f = open(rec.path, "wb")
                     f.write(alaw_wav_header(0))
                     files[id(rec)] = f
-                elif action == "data" and id(rec) in files:
-                    files[id(rec)].write(payload)
+                elif action == "data":                         # rec: the block's recordings
+                    self._write_rows(files, rec, payload)
                 elif action == "close" and id(rec) in files:
                     f = files.pop(id(rec))
                     f.seek(0)
