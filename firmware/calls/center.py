@@ -41,6 +41,7 @@ from firmware.calls.voicemail import Voicemail
 from firmware.clock import FRAME_RATE
 from firmware.dsp.dtmf import DtmfReceiver
 from firmware.dsp.g711 import alaw_decode_float
+from firmware.reports.wallboard import entries
 from firmware.store.calls import call_down, call_up
 
 log = logging.getLogger("e1desk.calls")
@@ -417,8 +418,9 @@ class CallCenter:
                   "phase": c.phase, "queue": c.queue, "agent": c.agent,
                   "seconds": round((self.clock.now - c.start) / FRAME_RATE, 1)} for c in self.calls.values()]
         acd = self.acd.snapshot()
-        return {"calls": calls, "queues": acd.get("queues", []), "agents": acd.get("agents", []),
-                "acd_calls": acd.get("acd_calls", [])}
+        # the console's tables and the wallboard take lists of rows; the ACD keys them by name
+        return {"calls": calls, "queues": entries(acd.get("queues"), "queue"),
+                "agents": entries(acd.get("agents"), "agent"), "acd_calls": acd.get("acd_calls", [])}
 
     def close(self) -> None:
         self.recorders.close()

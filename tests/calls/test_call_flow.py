@@ -94,3 +94,20 @@ def test_caller_reaches_an_agent_and_the_records_say_so(box):
     assert len(tickets) == 1 and tickets[0]["agent"] == "1001"
     recordings = [r for r in store.records("recordings") if r["call_id"] == leg.call_id]
     assert len(recordings) == 1
+
+
+def test_console_tables_render_the_live_queues_and_agents(box):
+    from firmware.console.render import table_text
+    from firmware.console.show import SNAPSHOT_COLUMNS
+    from firmware.daemon import Box
+
+    center, store, network, pbx = box
+    step_all([network, pbx], 10)
+    login(pbx, network, "8002")
+    snap = Box(center.engine, store, center).snapshot()
+    for name in ("queues", "agents"):
+        rows = snap[name]
+        assert rows and all(isinstance(r, dict) for r in rows)
+        text = table_text(rows, SNAPSHOT_COLUMNS[name])
+        assert text.count("\n") >= len(rows)
+    assert {r["agent"]: r["state"] for r in snap["agents"]}["1002"] == "ready"
