@@ -14,15 +14,12 @@ DEBS := python3 python3-venv python3-dev gcc make libc6-dev pkg-config \
 
 .PHONY: run test setup debs bench clean
 
-# The box in the foreground; the rig in the background as the far end of both spans, in real
-# time, until Ctrl-C. State lives in .run/ (records in .run/data, sockets in .run/data/run).
+# The demo: the box on the sim board (records in .run/data) with the rig playing callers and
+# agents in real time at a gentle load, and the box's live wallboard; Ctrl-C stops both.
+# `.venv/bin/e1hil demo --no-wallboard` leaves the serial console free for you to log in.
 run: setup
 	@mkdir -p .run
-	@$(VENV)/bin/e1hil line --board sim --run-dir .run/data/run --realtime --seconds 0 --wait 60 \
-	    > .run/rig.log 2>&1 & rig=$$!; \
-	  trap 'kill $$rig 2>/dev/null' EXIT INT TERM; \
-	  echo "rig (far end of both spans) running, log in .run/rig.log"; \
-	  $(VENV)/bin/e1desk run --board sim --data .run/data
+	$(VENV)/bin/e1hil demo --data .run/data
 
 test: setup
 	$(PY) -m pytest -q $(PYTEST_ARGS)
