@@ -2,7 +2,7 @@
 
 One ``CallCenter`` per box, registered with the engine as its block handler. Per received
 block of a span it runs, in this order: the switch keeps the received frames; DTMF detection
-on the span's timeslots (one vectorised receiver per span); the players and the switch fill
+on the span's timeslots that listen for keys (firmware.calls.keypad); the players and the switch fill
 the transmit block; the recorders take copies; then the R2 handler (firmware.signaling,
 registered right after) reads line signals and MF tones and writes its own MF tones. Call events from R2, the IVR and the ACD change the
 calls' phases here; records go to the store through ``submit`` (never blocking).
@@ -30,6 +30,7 @@ import numpy as np
 from drivers.base import RxBlock
 from firmware.acd.features import CODES
 from firmware.calls.conference import Conferences
+from firmware.calls.keypad import SpanKeypad
 from firmware.calls.legs import AgentLeg, CallerLeg, WallClock
 from firmware.calls.player import Players
 from firmware.calls.prompts import PromptLibrary, music_on_hold
@@ -39,8 +40,6 @@ from firmware.calls.tap import Listening, Tap
 from firmware.calls.transfers import Transfers
 from firmware.calls.voicemail import Voicemail
 from firmware.clock import FRAME_RATE
-from firmware.dsp.dtmf import DtmfReceiver
-from firmware.dsp.g711 import alaw_decode_float
 from firmware.reports.wallboard import entries
 from firmware.store.calls import call_down, call_up
 
@@ -58,6 +57,8 @@ SURVEY_TIMEOUT_S = 8.0
 FEATURE_TIMEOUT_S = 4.0
 RECORDING_PAUSE, RECORDING_RESUME = "**1", "**2"    # agents' codes during a call (not ACD codes)
 CALLBACK_PROMPTS = ["vm-nobodyavail", "goodbye"]
+#: callers' phases in which their keys mean something (see ``_digit``)
+LISTENING_PHASES = frozenset({"ivr", "survey", "voicemail", "feature"})
 
 
 class CallCenter:
@@ -77,7 +78,7 @@ class CallCenter:
         self.switch = Switch(spans)
         self.players = {s: Players() for s in spans}
         self.recorders = Recorders()
-        self.dtmf = {s: DtmfReceiver(32) for s in spans}
+        self.keypads = {s: SpanKeypad() for s in spans}
         engine.add_handler(self.on_block)            # before R2: its MF tones overwrite the rows
         self.r2sig = attach(engine, self._r2_event)  # it owns, after players and switch filled them
         self.r2 = self.r2sig.spans
@@ -85,6 +86,7 @@ class CallCenter:
         self.trunks = [n for n in self.r2 if n not in self.pbx]
         self.calls: dict[str, CallerLeg] = {}
         self.by_endpoint: dict[tuple[int, int], CallerLeg] = {}
+        self.span_legs: dict[int, dict[int, CallerLeg]] = {s: {} for s in spans}    # span -> ts -> leg
         self.agent_legs: dict[int, tuple[CallerLeg, AgentLeg]] = {}    # id(r2call) -> legs
         self.acd = Acd(sections.get("acd", {}), self.clock, AcdBridge(self), agents=sections.get("agents", []))
         self.transfers = Transfers(self)
@@ -100,9 +102,10 @@ class CallCenter:
         self.switch.receive(span, rx.voice)
         if self.conferences.rooms:
             self.conferences.receive(span, rx.voice)
-        for event in self.dtmf[span].process(alaw_decode_float(rx.voice)):
-            if event.kind == "start":
-                self._digit(span, event.channel, event.signal)
+        keypad = self.keypads[span]
+        keypad.listen(self._listening(span))
+        for ts, key in keypad.process(rx.voice):
+            self._digit(span, ts, key)
         self.players[span].fill(tx)
         self.switch.fill(span, tx)
         if self.conferences.rooms:
@@ -112,6 +115,17 @@ class CallCenter:
         self.recorders.block(span, rx.voice, tx)
         if self.voicemail.active:
             self.voicemail.block(span, rx.voice)
+
+    def _listening(self, span: int) -> dict[int, object]:
+        """Timeslot -> owning leg, for the span's timeslots whose keys ``_digit`` acts on:
+        callers in a listening phase, and agents on a call (their feature codes); the ACD's
+        calls to agents are all placed on the first PBX span (``offer``)."""
+        wanted = {ts: leg for ts, leg in self.span_legs[span].items() if leg.phase in LISTENING_PHASES}
+        if self.pbx and span == self.pbx[0]:
+            for _, agent_leg in self.agent_legs.values():
+                if agent_leg.answered and agent_leg.role == "agent":
+                    wanted.setdefault(agent_leg.r2call.ts, agent_leg)
+        return wanted
 
     # -- listen-in and whisper (the headset jack; see firmware.calls.tap) -----------------------
     def tap(self, call_id: str) -> Tap:
@@ -146,6 +160,7 @@ class CallCenter:
         leg = CallerLeg(call_id, span, call.ts, call, call.ani, call.dnis, call.category, self.clock.now)
         self.calls[call_id] = leg
         self.by_endpoint[leg.endpoint] = leg
+        self.span_legs[span][call.ts] = leg
         call.accept(charge=True)
         call.answer()
         self._mark_up(leg)
@@ -350,9 +365,9 @@ class CallCenter:
 
     def _finish(self, leg: CallerLeg) -> None:
         self.by_endpoint.pop(leg.endpoint, None)
+        self.span_legs[leg.span].pop(leg.ts, None)
         self.calls.pop(leg.call_id, None)
         rec = self.recorders.stop(leg.call_id)
-        self.dtmf[leg.span].reset(leg.ts)
         self.listening.call_ended(leg.call_id)
         self.finished += 1
         if self.store is None:
