@@ -14,15 +14,61 @@ alarm, blocked, local).
 Every call keeps its trace: (frame, text) pairs of everything signalling did, in the
 spirit of OpenR2's call logs; ``R2Span.traces()`` and `e1desk r2 trace` show them.
 Times (``seized_at``, ``accepted_at``, ``answered_at``, ``ended_at``) are line frames.
+A finished call's trace is packed (``PackedTrace``) when the span archives it: the history
+keeps hundreds of calls per span, and a list of (int, str) tuples costs ~5x more memory.
 """
 from __future__ import annotations
 
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 
 from firmware.signaling.variants import REJECT_CAUSES
 
 FRAME_RATE = 8000
+
+
+class PackedTrace(Sequence):
+    """A read-mostly trace of (frame, text) pairs in three flat buffers: frames, text end
+    offsets, and all texts joined. Reads like the list it replaces; ``append`` still works."""
+
+    __slots__ = ("_frames", "_ends", "_text")
+
+    def __init__(self, entries: Iterable[tuple[int, str]] = ()):
+        entries = list(entries)
+        self._frames = array("q", (f for f, _ in entries))
+        self._ends = array("I")
+        end = 0
+        for _, text in entries:
+            end += len(text)
+            self._ends.append(end)
+        self._text = "".join(t for _, t in entries)
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("trace index out of range")
+        start = self._ends[index - 1] if index else 0
+        return (self._frames[index], self._text[start:self._ends[index]])
+
+    def append(self, entry: tuple[int, str]) -> None:
+        frame, text = entry
+        self._frames.append(frame)
+        self._text += text
+        self._ends.append(len(self._text))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, (list, PackedTrace)) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"PackedTrace({list(self)!r})"
 
 
 @dataclass(eq=False)
@@ -40,7 +86,7 @@ class Call:
     accepted_at: int | None = None
     answered_at: int | None = None
     ended_at: int | None = None
-    trace: list[tuple[int, str]] = field(default_factory=list)
+    trace: list[tuple[int, str]] | PackedTrace = field(default_factory=list)
     events: list[str] = field(default_factory=list)
     _channel: object = field(default=None, repr=False)
 
@@ -58,6 +104,11 @@ class Call:
 
     def clear(self) -> None:
         self._channel.clear(self)
+
+    def pack_trace(self) -> None:
+        """Store the trace compactly (done when the call is archived)."""
+        if not isinstance(self.trace, PackedTrace):
+            self.trace = PackedTrace(self.trace)
 
     # -- reading ---------------------------------------------------------------------------
     @property

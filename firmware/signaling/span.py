@@ -208,6 +208,7 @@ class R2Span:
                 call.trace.append((self.now, f"listener error on {event}: {exc!r}"))
 
     def archive(self, call: Call) -> None:
+        call.pack_trace()
         self.history.append(call)
 
     def channel_log(self, ts: int, text: str) -> None:
