@@ -130,15 +130,26 @@ class TestBackToBack:
                 return n
         return None
 
-    def test_los_gives_red_after_2_5_s_and_rai_to_the_far_end(self, link):
-        needs(link, "LOS")
+    def _raise(self, link, fault: str, condition: str, colour: str, seconds: float, lead: int) -> None:
+        """Inject ``fault``; the raw condition shows within ``lead`` blocks and the colour is raised
+        after ``seconds`` of line time, to the block (within +-0.1 s)."""
         run_blocks(link, 30)
         assert link.box.alarms().ok
-        link.far.inject("LOS", True)
-        run_blocks(link, 2)
-        self._raw(link, "LOS")
-        n = self._blocks_until(link, lambda a: a.red, 200)
-        assert n is not None and 2.4 * BLOCKS_PER_SECOND <= n + 2 <= 2.6 * BLOCKS_PER_SECOND, n
+        link.far.inject(fault, True)
+        run_blocks(link, lead)
+        self._raw(link, condition)
+        n = self._blocks_until(link, lambda a: getattr(a, colour), int(2 * seconds * BLOCKS_PER_SECOND) + 50)
+        assert n is not None and (seconds - 0.1) * BLOCKS_PER_SECOND <= n + lead <= (seconds + 0.1) * BLOCKS_PER_SECOND, n
+
+    def _clear(self, link, fault: str, colour: str) -> None:
+        """Stop ``fault``: the colour and every raw condition clear."""
+        link.far.inject(fault, False)
+        n = self._blocks_until(link, lambda a: not getattr(a, colour) and not a.detail, 30 * BLOCKS_PER_SECOND)
+        assert n is not None, f"{colour.upper()} never cleared after {fault} stopped"
+
+    def test_los_gives_red_after_2_5_s_and_rai_to_the_far_end(self, link):
+        needs(link, "LOS")
+        self._raise(link, "LOS", "LOS", "red", 2.5, lead=2)
         far_sees_rai = False
         for _ in range(BLOCKS_PER_SECOND):     # raw RAI at once, or YELLOW after its 0.5 s
             _, far_rx = link.step(idle(), idle())
@@ -146,9 +157,7 @@ class TestBackToBack:
                 far_sees_rai = True
                 break
         assert far_sees_rai, "the box must send RAI while it has lost the signal"
-        link.far.inject("LOS", False)
-        n = self._blocks_until(link, lambda a: not a.red and not a.detail, 30 * BLOCKS_PER_SECOND)
-        assert n is not None, "RED never cleared after the signal came back"
+        self._clear(link, "LOS", "red")
 
     def test_unplugged_cable_is_los(self, link):
         needs(link, "unplug")
@@ -161,41 +170,15 @@ class TestBackToBack:
         n = self._blocks_until(link, lambda a: not a.red and not a.detail, 30 * BLOCKS_PER_SECOND)
         assert n is not None, "RED never cleared after the cable was plugged back"
 
-    def test_ais_gives_blue_after_2_5_s(self, link):
-        needs(link, "AIS")
-        run_blocks(link, 30)
-        link.far.inject("AIS", True)
-        run_blocks(link, 2)
-        self._raw(link, "AIS")
-        n = self._blocks_until(link, lambda a: a.blue, 200)
-        assert n is not None and 2.4 * BLOCKS_PER_SECOND <= n + 2 <= 2.6 * BLOCKS_PER_SECOND, n
-        link.far.inject("AIS", False)
-        n = self._blocks_until(link, lambda a: not a.blue and not a.detail, 30 * BLOCKS_PER_SECOND)
-        assert n is not None, "BLUE never cleared after AIS stopped"
-
-    def test_rai_gives_yellow_after_0_5_s(self, link):
-        needs(link, "RAI")
-        run_blocks(link, 30)
-        link.far.inject("RAI", True)
-        run_blocks(link, 1)
-        self._raw(link, "RAI")
-        n = self._blocks_until(link, lambda a: a.yellow, 100)
-        assert n is not None and 0.4 * BLOCKS_PER_SECOND <= n + 1 <= 0.6 * BLOCKS_PER_SECOND, n
-        link.far.inject("RAI", False)
-        n = self._blocks_until(link, lambda a: not a.yellow and not a.detail, 30 * BLOCKS_PER_SECOND)
-        assert n is not None, "YELLOW never cleared after RAI stopped"
-
-    def test_lost_frame_alignment_gives_lof_then_red(self, link):
-        needs(link, "FAS")
-        run_blocks(link, 30)
-        link.far.inject("FAS", True)
-        run_blocks(link, 2)
-        self._raw(link, "LOF")
-        n = self._blocks_until(link, lambda a: a.red, 200)
-        assert n is not None and 2.4 * BLOCKS_PER_SECOND <= n + 2 <= 2.6 * BLOCKS_PER_SECOND, n
-        link.far.inject("FAS", False)
-        n = self._blocks_until(link, lambda a: not a.red and not a.detail, 30 * BLOCKS_PER_SECOND)
-        assert n is not None, "RED never cleared after frame alignment came back"
+    @pytest.mark.parametrize("fault, condition, colour, seconds, lead", [
+        ("AIS", "AIS", "blue", 2.5, 2),          # AIS -> BLUE after 2.5 s
+        ("RAI", "RAI", "yellow", 0.5, 1),        # remote alarm -> YELLOW after 0.5 s
+        ("FAS", "LOF", "red", 2.5, 2),           # lost frame alignment -> LOF, RED after 2.5 s
+    ])
+    def test_alarm_raised_after_its_debounce_and_cleared(self, link, fault, condition, colour, seconds, lead):
+        needs(link, fault)
+        self._raise(link, fault, condition, colour, seconds, lead)
+        self._clear(link, fault, colour)
 
     def test_crc4_errors_are_counted_and_reported_back_in_e_bits(self, link):
         needs(link, "CRC")
@@ -227,6 +210,4 @@ class TestBackToBack:
         self._raw(link, "LOF")
         n = self._blocks_until(link, lambda a: a.red, 200)
         assert n is not None
-        link.far.inject("NOISE", False)
-        n = self._blocks_until(link, lambda a: not a.red and not a.detail, 30 * BLOCKS_PER_SECOND)
-        assert n is not None, "RED never cleared after the noise stopped"
+        self._clear(link, "NOISE", "red")
