@@ -148,6 +148,8 @@ class CallCenter:
             self._agent_leg_event(event, call, *legs)
         elif event == "offered":
             self._offered(span, call)
+        elif event == "accepted" and (span, call.ts) in self.by_endpoint:
+            self._accepted(self.by_endpoint[(span, call.ts)])
         elif event == "answered" and (span, call.ts) in self.by_endpoint:
             self.by_endpoint[(span, call.ts)].answer = self.clock.now
         elif event in ("cleared", "failed"):
@@ -165,7 +167,11 @@ class CallCenter:
         call.answer()
         self._mark_up(leg)
         self._start_recording(leg)
-        if span in self.pbx:
+
+    def _accepted(self, leg: CallerLeg) -> None:
+        """The R2 register phase is over (the row is no longer the MF sender's): the caller's
+        audio starts now, so no prompt begins under the last backward signal."""
+        if leg.span in self.pbx:
             leg.phase = "feature"              # an agent's phone calling in with a feature code
             self._arm(leg, FEATURE_TIMEOUT_S, lambda: self._feature_done(leg))
         else:

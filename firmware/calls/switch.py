@@ -115,8 +115,12 @@ class Switch:
                 path.read = self.written[span] - n     # same span: the block just received
             else:
                 self._keep_in_window(path, s_span, span, n)
-            positions = (path.read + np.arange(n)) % RING_FRAMES
-            tx[path.dst_ts] = self.rings[s_span][path.src_ts[:, None], positions]
+            start = path.read % RING_FRAMES
+            if start + n <= RING_FRAMES:                # the usual case: one slice of the ring
+                tx[path.dst_ts] = self.rings[s_span][path.src_ts, start:start + n]
+            else:
+                positions = (start + np.arange(n)) % RING_FRAMES
+                tx[path.dst_ts] = self.rings[s_span][path.src_ts[:, None], positions]
             path.read += n
             self._reads[(s_span, span)] = path.read
 

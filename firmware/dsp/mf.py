@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from firmware.dsp.g711 import dbm0_to_amplitude
+from firmware.dsp.g711 import alaw_encode, dbm0_to_amplitude
 from firmware.dsp.pairs import PairReceiver, collect
 from firmware.dsp.synth import bursts, ms
+
+SILENCE_ALAW = 0xD5
 
 FORWARD = (1380.0, 1500.0, 1620.0, 1740.0, 1860.0, 1980.0)
 BACKWARD = (1140.0, 1020.0, 900.0, 780.0, 660.0, 540.0)
@@ -64,23 +66,37 @@ def mf_signal(signals, direction: str, on_ms: float = 100, off_ms: float = 100,
 
 
 class MfSender:
-    """Plays R2 signals on many channels with continuous phase; compelled or pulsed.
+    """Plays R2 signals on many channels; compelled or pulsed; float or straight to A-law.
 
     ``start(ch, n)`` plays signal n until ``stop(ch)``; ``pulse(ch, n, ms)`` plays it for a
-    time (Q.442 pulses). ``generate(samples)`` returns float32 (channels, samples).
+    time (Q.442 pulses). ``generate(samples)`` returns float32 (channels, samples);
+    ``generate_alaw(samples, rows)`` the A-law octets of some rows (silence 0xD5 where quiet).
+
+    Every R2 frequency is a multiple of 60 Hz, so at 8 kHz each signal repeats exactly every
+    ``period`` (400) samples: the signals are tabulated once, in float and in A-law, and a
+    block is a gather from the table at the sender's running sample count. A tone's phase is
+    thus continuous across blocks (sample n of a signal is the same whenever it sounds); a
+    new signal starts at the phase the running count gives it.
     """
 
     def __init__(self, channels: int, direction: str, level_dbm0: float = -8.0, rate: int = 8000):
         self.tones = np.asarray(tone_set(direction))
         self.direction, self.rate = direction, rate
         self.amplitude = float(dbm0_to_amplitude(level_dbm0))
-        self.freq = np.zeros((channels, 2))
-        self.phase = np.zeros((channels, 2))
-        self.remaining = np.zeros(channels, np.int64)      # samples left; -1 = until stopped
-        self.signal = np.zeros(channels, np.int16)
+        self.period = _common_period(self.tones, rate)
+        n = np.arange(self.period)
+        table = np.zeros((16, self.period))
+        for signal in range(1, 16):
+            f1, f2 = signal_frequencies(signal, direction)
+            table[signal] = self.amplitude * (np.sin(2 * np.pi * f1 * n / rate) + np.sin(2 * np.pi * f2 * n / rate))
+        self.table = table.astype(np.float32)                  # row 0 is silence
+        self.table_alaw = alaw_encode(self.table)
+        self.count = 0                                         # samples generated so far
+        self.remaining = np.zeros(channels, np.int64)          # samples left; -1 = until stopped
+        self.signal = np.zeros(channels, np.int16)             # sounding signal, 0 = quiet
 
     def start(self, channel: int, signal: int) -> None:
-        self.freq[channel] = signal_frequencies(signal, self.direction)
+        signal_frequencies(signal, self.direction)              # validates 1..15
         self.signal[channel] = signal
         self.remaining[channel] = -1
 
@@ -93,21 +109,36 @@ class MfSender:
         self.signal[channel] = 0
 
     def generate(self, samples: int) -> np.ndarray:
-        t = np.arange(samples)
-        step = 2 * np.pi * self.freq / self.rate                      # (C, 2)
-        out = np.zeros((self.freq.shape[0], samples), np.float32)
-        sounding = np.flatnonzero(self.remaining)                     # silent rows stay zero
-        if sounding.size:
-            angle = self.phase[sounding, :, None] + step[sounding, :, None] * t     # (S, 2, n)
-            tones = self.amplitude * np.sin(angle).sum(axis=1)
-            on = np.where(self.remaining[sounding] < 0, samples, self.remaining[sounding])
-            tones *= t[None, :] < on[:, None]
-            out[sounding] = tones
-        self.phase = (self.phase + step * samples) % (2 * np.pi)     # every row keeps its phase
+        return self._render(samples, slice(None), self.table, 0.0)
+
+    def generate_alaw(self, samples: int, rows) -> np.ndarray:
+        """A-law octets (len(rows), samples) of the given channels; the block is consumed."""
+        return self._render(samples, rows, self.table_alaw, SILENCE_ALAW)
+
+    def _render(self, samples: int, rows, table: np.ndarray, quiet) -> np.ndarray:
+        index = (self.count + np.arange(samples)) % self.period
+        out = table[self.signal[rows][:, None], index[None, :]]
+        left = self.remaining[rows]
+        for row in np.flatnonzero((left > 0) & (left < samples)):   # a pulse ends inside the block
+            out[row, left[row]:] = quiet
+        self._advance(samples)
+        return out
+
+    def _advance(self, samples: int) -> None:
+        self.count = (self.count + samples) % self.period
         finished = (self.remaining > 0) & (self.remaining <= samples)
         self.remaining = np.where(self.remaining > 0, np.maximum(self.remaining - samples, 0), self.remaining)
         self.signal[finished] = 0
-        return out
+
+
+def _common_period(tones, rate: int) -> int:
+    """Samples after which every tone (integer Hz) repeats exactly at ``rate``."""
+    period = 1
+    for f in tones:
+        period = np.lcm(period, rate // np.gcd(rate, int(round(f))))
+    if period > 64 * rate:
+        raise ValueError(f"tones {tones} do not repeat within a table's length at {rate} Hz")
+    return int(period)
 
 
 #: A Hann window: its sidelobes keep the neighbouring tone (120 Hz away) from biasing a

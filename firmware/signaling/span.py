@@ -21,7 +21,7 @@ from collections import deque
 import numpy as np
 
 from drivers.base import RxBlock, Span
-from firmware.dsp.g711 import ALAW_TO_FLOAT, alaw_encode
+from firmware.dsp.g711 import ALAW_TO_FLOAT
 from firmware.dsp.mf import MfReceiver, MfSender
 from firmware.signaling.calls import Call, Listener
 from firmware.signaling.channel import R2Channel
@@ -158,7 +158,7 @@ class R2Span:
             if not owned.any():
                 continue
             rows = np.flatnonzero(owned)
-            tx_voice[rows] = alaw_encode(self._senders[direction].generate(frames)[rows])
+            tx_voice[rows] = self._senders[direction].generate_alaw(frames, rows)
 
     # -- what channels ask of the span ---------------------------------------------------
     def send_ab(self, ts: int, ab: int) -> None:
