@@ -45,6 +45,7 @@ ACD_DEFAULTS = {
     "ports": 16,                      # trunk ports: calls the ACD holds at once (waiting + ringing + talking)
     "seats": 10,                      # agents signed in at once
     "max_misses": 3,                  # consecutive unanswered offers before an agent is paused
+    "transfer_ring_s": 20.0,          # a blind transfer not answered within this returns the caller
     "reasons": {"1": "break", "2": "lunch", "3": "meeting", "4": "training", "5": "backoffice"},
     "queues": {
         "product": {"number": "601", "skill": "product", "overflow_s": 60.0, "overflow_to": "general"},
@@ -79,6 +80,8 @@ def validate_acd(section: dict) -> None:
             check_int(value, path, 1, 100)
         elif name == "max_misses":
             check_int(value, path, 1, 100)
+        elif name == "transfer_ring_s":
+            check_number(value, path, 1, 600)
         elif name == "reasons":
             _check_reasons(value, path)
         elif name == "queues":

@@ -214,6 +214,8 @@ class DeskMixin:
         call = agent.call
         self._log("TRANSFER", call, agent.agent, [target, how, self._secs(call.answered - call.queue_entered),
                                                   self._secs(self.clock.now - call.answered), call.orig_position])
+        if how == "blind":                  # kept until the far end answers, or recalled
+            self.handed_over[call.call_id] = call
         if how != "conference":
             self.listener.transfer(call.call_id, agent.agent, target, how == "attended")
         self._release(agent)

@@ -10,6 +10,7 @@ clock (every time here is in its frames), an ``AcdListener`` and the agent recor
     call_ended(agent, by="caller"|"agent")
     login(agent, phone=None), logout, ready, not_ready(reason), end_wrapup
     hold, consult, end_consult, transfer, conference, feature(phone, digits)  (firmware.acd.desk)
+    recall(call_id, event, data) / settle_transfer(call_id)   a blind transfer failed / was answered
 
 Waiting calls are served in order of priority (0 first), then arrival, across all queues; a
 ready agent qualifies for a queue by holding its skill, best level first, and the queue's
@@ -18,6 +19,12 @@ answered within ``ring_timeout_s`` (or failed) goes to the next agent; an agent 
 ``max_misses`` offers in a row is paused (not ready, reason "no-answer").
 Outputs go to the listener (firmware.acd.listener); ``snapshot()`` gives live statistics,
 ``screen_pop(agent)`` the calling data, ``reset_stats()`` starts a new day.
+
+A blind transfer's call is kept (``handed_over``) until the far end answers
+(``settle_transfer``) or the transfer fails: ``recall`` puts it back in its queue at the head
+(priority 0, its original arrival order and first entry time, so its wait and the service
+level count from when it first queued; the queue's ``recalled`` counter counts it).
+``unheard_messages`` is a hook the call layer sets: agent id -> unheard voicemail messages.
 
 Queue-log events (Asterisk's queue_log vocabulary; times in whole seconds, hold time counted
 in the current queue; the service level counts the wait since the call first queued):
@@ -28,6 +35,8 @@ in the current queue; the service level counts the wait since the call first que
     ABANDON          [position, origposition, waittime]     (EXITWITHTIMEOUT alike, also on overflow)
     RINGNOANSWER     [ringtime in ms]
     TRANSFER         [target, "queue"|"blind"|"attended"|"conference", holdtime, calltime, origposition]
+    TRANSFERRECALL   [target, "recall", reason (busy, no_answer...), ringtime, "queue:NAME"|"voicemail:BOX"]
+                     (firmware.calls.transfers; TRANSFER with the same data while the store lacks it)
     AGENTLOGIN [phone]   AGENTLOGOFF [phone, logintime]   PAUSE [reason]   UNPAUSE []
 """
 from __future__ import annotations
@@ -59,6 +68,8 @@ class Acd(DeskMixin):
         self.agents = {rec["agent"]: Agent(rec["agent"], rec["name"], rec["extension"], rec["skills"], order=i)
                        for i, rec in enumerate(check_agents(list(agents)))}
         self.calls: dict[str, Call] = {}
+        self.handed_over: dict[str, Call] = {}      # blind transfers still ringing (firmware.acd.desk)
+        self.unheard_messages: Callable[[], dict[str, int]] = dict
         self.rr_memory: dict[str, int] = {}
         self.rng = random.Random(seed)
         self._seq = 0
@@ -209,6 +220,24 @@ class Acd(DeskMixin):
         call.queue, call.tried = target, set()
         self._join(call)
 
+    # -- blind transfers that fail ----------------------------------------------------------------
+    def recall(self, call_id: str, event: str, data: list) -> bool:
+        """The blind transfer of ``call_id`` failed (busy, unanswered...): log ``event`` with
+        ``data``, and the call joins its queue again at the head. False if the ACD did not hand
+        this call over."""
+        call = self.handed_over.pop(call_id, None)
+        if call is None:
+            return False
+        self._log(event, call, "NONE", list(data) + [f"queue:{call.queue}"])
+        self.stats[call.queue].recalled += 1
+        back = Call(call.call_id, call.queue, 0, call.data, call.seq, call.entered, self.clock.now)
+        self._join(back)
+        return True
+
+    def settle_transfer(self, call_id: str) -> None:
+        """The blind transfer was answered, or the caller left: nothing to recall any more."""
+        self.handed_over.pop(call_id, None)
+
     # -- distribution -------------------------------------------------------------------------
     def dispatch(self) -> None:
         """Offer waiting calls to ready agents until no more match (safe to re-enter)."""
@@ -328,9 +357,12 @@ class Acd(DeskMixin):
                 "wait_s": round((self.clock.now - call.entered) / FRAME_RATE, 1)}
 
     def screen_pop(self, agent_id: str) -> dict | None:
-        """The calling data of the call ringing at or connected to this agent (None if idle)."""
+        """The calling data of the call ringing at or connected to this agent (None if idle),
+        with the agent's count of unheard voicemail messages."""
         agent = self.agent(agent_id)
-        return self.screen_data(agent.call) if agent.call else None
+        if agent.call is None:
+            return None
+        return {**self.screen_data(agent.call), "messages_waiting": self.unheard_messages().get(agent_id, 0)}
 
     def reset_stats(self) -> None:
         """Start a new day of statistics (the caller decides when the day starts)."""

@@ -86,6 +86,7 @@ class QueueStats:
     timed_out: int = 0
     overflowed: int = 0
     transferred_in: int = 0
+    recalled: int = 0                  # blind transfers that failed and came back to the queue
     wait_frames_answered: int = 0
     handle_frames: int = 0             # talk + wrap-up of completed calls
     handled: int = 0

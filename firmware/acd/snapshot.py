@@ -2,15 +2,17 @@
 
     {"time_s": line seconds,
      "queues": {name: {"waiting", "longest_wait_s", "entered", "answered", "abandoned",
-                       "timed_out", "overflowed", "transferred_in", "service_level" (fraction or
-                       null), "service_level_s", "asa_s", "aht_s", "staffed", "ready"}},
+                       "timed_out", "overflowed", "transferred_in", "recalled", "service_level"
+                       (fraction or null), "service_level_s", "asa_s", "aht_s", "staffed", "ready"}},
      "agents": {id: {"name", "state", "reason", "time_in_state_s", "phone", "calls_handled",
-                     "talk_time_s", "call_id", "on_hold", "consult"}},
+                     "talk_time_s", "call_id", "on_hold", "consult", "messages_waiting"}},
      "acd_calls": [{"call_id", "queue", "priority", "position", "wait_s", "agent", "ringing"}]}
 
 Service level = calls answered within the queue's threshold / calls that left the queue
 (answered + abandoned + timed out), since the last ``reset_stats``; ASA = mean wait of
 answered calls; AHT = mean talk + wrap-up of completed calls (configured value until any).
+``messages_waiting``: unheard voicemail messages in the agent's own box (0 without voicemail);
+``recalled``: blind transfers that failed and brought the caller back to the queue.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ def _s(frames: float) -> float:
 
 def snapshot(acd) -> dict:
     now = acd.clock.now
+    unheard = acd.unheard_messages()
     queues = {}
     for name, q in acd.queues.items():
         st = acd.stats[name]
@@ -35,6 +38,7 @@ def snapshot(acd) -> dict:
             "longest_wait_s": _s(max((now - c.entered for c in waiting), default=0)),
             "entered": st.entered, "answered": st.answered, "abandoned": st.abandoned,
             "timed_out": st.timed_out, "overflowed": st.overflowed, "transferred_in": st.transferred_in,
+            "recalled": st.recalled,
             "service_level": None if sl is None else round(sl, 4),
             "service_level_s": q["service_level_s"],
             "asa_s": _s(st.wait_frames_answered / st.answered) if st.answered else None,
@@ -46,7 +50,8 @@ def snapshot(acd) -> dict:
         a.agent: {"name": a.name, "state": a.state.value, "reason": a.reason,
                   "time_in_state_s": _s(now - a.since), "phone": a.phone, "calls_handled": a.handled,
                   "talk_time_s": _s(a.talk_frames), "call_id": a.call.call_id if a.call else None,
-                  "on_hold": a.on_hold, "consult": a.consult}
+                  "on_hold": a.on_hold, "consult": a.consult,
+                  "messages_waiting": unheard.get(a.agent, 0)}
         for a in acd.agents.values()
     }
     calls = [{"call_id": c.call_id, "queue": c.queue, "priority": c.priority,

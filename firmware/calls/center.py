@@ -174,6 +174,7 @@ class CallCenter:
         if leg.span in self.pbx:
             leg.phase = "feature"              # an agent's phone calling in with a feature code
             self._arm(leg, FEATURE_TIMEOUT_S, lambda: self._feature_done(leg))
+            self.voicemail.dial_tone(leg)      # stutter if the agent has messages waiting
         else:
             self._start_ivr(leg)
 
@@ -232,6 +233,7 @@ class CallCenter:
             if key == "#":
                 self._feature_done(leg)
             else:
+                self.stop_playing(leg)         # the dial tone ends at the first key
                 leg.digits += key
                 self._arm(leg, FEATURE_TIMEOUT_S, lambda: self._feature_done(leg))
 
@@ -258,6 +260,8 @@ class CallCenter:
 
     def _feature_done(self, leg: CallerLeg) -> None:
         self._cancel(leg)
+        if self.voicemail.listen(leg):         # *98#: the agent hears his voicemail messages
+            return
         from firmware.errors import BadInput
         try:
             result = self.acd.feature(leg.ani, leg.digits)
@@ -384,6 +388,7 @@ class CallCenter:
                                              "path": str(rec.path), "duration": rec.frames / FRAME_RATE,
                                              "agent": leg.agent, "ani": leg.ani})
         cdr = leg.cdr(self.wall)
+        cdr.update(self.transfers.cdr_fields(leg.call_id))
         ticket = leg.ticket
         if ticket is not None and ticket.done() and ticket.exception() is None:
             cdr["ticket_id"] = ticket.result()

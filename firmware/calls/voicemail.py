@@ -9,6 +9,12 @@ a mono A-law WAV written by the recorders' writer thread and an entry of the sto
 voicemail table (``heard`` false): a box's message-waiting state is its count of unheard
 messages (``message_waiting``). Silence comes from firmware.dsp.activity, run per span
 only while that span has a caller leaving a message.
+
+The box keeps the unheard counts in memory (``unheard()``, read on the real-time path, e.g.
+for an agent's stutter dial tone: ``dial_tone``, firmware.calls.mwi): loaded from the store at
+start, counted up as messages are saved, and read again from the store by ``refresh()``,
+which the ACD's snapshot calls (console threads only), so messages marked heard from the
+console count at the next snapshot.
 """
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from firmware.calls.mwi import LISTEN_CODE, DialTones, MessagePlayback
 from firmware.clock import FRAME_RATE
 from firmware.dsp.activity import ActivityDetector
 from firmware.dsp.g711 import alaw_decode_float
@@ -64,6 +71,48 @@ class Voicemail:
         validate_voicemail(self.settings)
         self.active: dict[tuple[int, int], _Message] = {}
         self._detectors: dict[int, ActivityDetector] = {}
+        self._unheard: dict[str, int] = message_waiting(center.store) if center.store is not None else {}
+        self._tones = DialTones()
+        self._playback = MessagePlayback(self)
+        center.acd.unheard_messages = self.refresh
+
+    # -- message waiting ------------------------------------------------------------------------
+    def unheard(self) -> dict[str, int]:
+        """Unheard messages per box, from memory (no disk access)."""
+        return self._unheard
+
+    def refresh(self) -> dict[str, int]:
+        """Unheard messages per box read from the store (not on the real-time path)."""
+        if self.center.store is not None:
+            self._unheard = message_waiting(self.center.store)
+        return self._unheard
+
+    def heard(self, box: str, count: int) -> None:
+        """``count`` of the box's messages were heard on the agent's phone."""
+        self._unheard = {**self._unheard, box: max(0, self._unheard.get(box, 0) - count)}
+
+    def listen(self, leg) -> bool:
+        """A feature call dialled LISTEN_CODE: play the agent's messages (False if it is
+        another code, or no agent has this phone)."""
+        box = self.agent_of_phone(leg.ani)
+        if leg.digits.rstrip("#") != LISTEN_CODE or not box or self.center.store is None:
+            return False
+        self._playback.start(leg, box)
+        return True
+
+    def agent_of_phone(self, phone: str) -> str:
+        """The agent signed in at ``phone``, else the agent whose configured extension it is."""
+        acd = self.center.acd
+        agent = acd.agent_at(phone) or next((a for a in acd.agents.values() if a.extension == phone), None)
+        return agent.agent if agent is not None else ""
+
+    def dial_tone(self, leg) -> None:
+        """An agent's phone called the feature number: stutter dial tone if the agent's box has
+        unheard messages, else the steady one, until the first key (``stop_playing``)."""
+        box = self.agent_of_phone(leg.ani)
+        waiting = self._unheard.get(box, 0) > 0 if box else False
+        self._tones.play(self.center.players[leg.span], leg.ts, waiting,
+                         still_wanted=lambda: leg.phase == "feature" and not leg.digits)
 
     def boxes(self) -> list[str]:
         """Every box: one per queue, one per agent."""
@@ -142,4 +191,5 @@ class Voicemail:
             center.store.submit("voicemail", {"created": created, "mailbox": message.box, "caller": leg.ani,
                                               "path": str(path), "duration": audio.size / FRAME_RATE,
                                               "heard": False, "call_id": leg.call_id})
+        self._unheard = {**self._unheard, message.box: self._unheard.get(message.box, 0) + 1}
         return True

@@ -25,7 +25,7 @@ ROLES = ("viewer", "operator", "admin")
 QUEUE_EVENTS = ("ENTERQUEUE", "CONNECT", "COMPLETECALLER", "COMPLETEAGENT", "ABANDON",
                 "EXITWITHTIMEOUT", "EXITEMPTY", "EXITWITHKEY", "RINGNOANSWER", "TRANSFER",
                 "AGENTLOGIN", "AGENTLOGOFF", "ADDMEMBER", "REMOVEMEMBER", "PAUSE", "UNPAUSE",
-                "QUEUESTART", "CONFIGRELOAD")
+                "QUEUESTART", "CONFIGRELOAD", "TRANSFERRECALL")
 
 
 class RecordError(ValueError):
@@ -154,6 +154,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         "disposition": Field("choice", choices=DISPOSITIONS),
         "ivr_path": L, "queue": S, "agent": S, "wait": F, "recording_id": S,
         "interrupted": B, "ticket_id": S, "satisfaction": Field("int", low=1, high=5),
+        "transfer_recalled": Field("int", low=0, high=99),
     }, time_field="start", exportable=True,
         defaults={"direction": "in", "interrupted": False, "ivr_path": []}),
     Table("queue_log", {

@@ -28,11 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from tinydb import TinyDB
-
-from firmware.store.durable import CorruptFile, DurableJSONStorage, clean_leftovers, fsync_dir
+from firmware.store.durable import CorruptFile, clean_leftovers, fsync_dir
 from firmware.store.partitions import Layout, file_identity
 from firmware.store.schema import TABLES, Table
+from firmware.store.textdb import TextDB, TextStorage
 
 log = logging.getLogger(__name__)
 
@@ -86,11 +85,11 @@ class Partition:
 
     def __init__(self, path: Path):
         self.path = path
-        self.db = TinyDB(path, storage=DurableJSONStorage)
+        self.db = TextDB(path, storage=TextStorage)
         self.identity = file_identity(path)
 
     @property
-    def storage(self) -> DurableJSONStorage:
+    def storage(self) -> TextStorage:
         return self.db.storage
 
     def flush(self) -> None:
@@ -253,7 +252,7 @@ class Writer:
             path.parent.mkdir(parents=True, exist_ok=True)
             part = Partition(path)
             try:
-                part.storage.read()               # find corruption now, not mid-update
+                part.storage.check()              # find corruption now, not mid-update
             except CorruptFile as exc:
                 quarantine(path, exc)
                 part = Partition(path)

@@ -1,12 +1,16 @@
-"""Atomic writes, leftovers, and a failed write never leaving a half-updated cache."""
+"""Atomic writes, leftovers, and the text-held TinyDB partitions: same results as TinyDB's own
+tables, a failed write never leaving a half-updated cache."""
 import json
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from firmware.store import durable
-from firmware.store.durable import (TMP_SUFFIX, CorruptFile, DurableJSONStorage, FragmentCache,
-                                    clean_leftovers, read_json, write_atomic)
+from tinydb import TinyDB, where
+from tinydb.storages import MemoryStorage
+
+from firmware.store.durable import TMP_SUFFIX, CorruptFile, clean_leftovers, read_json, write_atomic
+from firmware.store.textdb import TextDB, TextStorage
 
 
 def test_write_atomic_replaces_content_and_leaves_no_temp(tmp_path):
@@ -49,43 +53,96 @@ def test_corrupt_file_names_the_file(tmp_path):
     assert "bad.json" in str(err.value)
 
 
-def test_failed_flush_drops_cache_so_reads_come_from_disk(tmp_path, monkeypatch):
+def test_failed_flush_drops_changes_so_reads_come_from_disk(tmp_path, monkeypatch):
     path = tmp_path / "p.json"
-    storage = DurableJSONStorage(path)
-    storage.write({"t": {"1": {"v": 1}}})
-    storage.flush()
-    data = storage.read()
-    data["t"]["2"] = {"v": 2}                  # TinyDB mutates what read() returned
-    storage.write(data)
+    db = TextDB(path, storage=TextStorage)
+    db.table("t").insert({"v": 1})
+    db.storage.flush()
+    db.table("t").insert({"v": 2})
 
     def full_disk(*a, **k):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(durable, "write_atomic", full_disk)
+    monkeypatch.setattr("firmware.store.textdb.write_atomic", full_disk)
     with pytest.raises(OSError):
-        storage.flush()
+        db.storage.flush()
     monkeypatch.undo()
-    assert storage.read() == {"t": {"1": {"v": 1}}}
+    assert TextDB(path, storage=TextStorage).table("t").all() == [{"v": 1}]
+    assert json.loads(path.read_bytes()) == {"t": {"1": {"v": 1}}}
 
 
-records = st.dictionaries(st.text(max_size=6), st.one_of(st.integers(), st.text(max_size=8), st.booleans(),
-                                                          st.none(), st.lists(st.integers(), max_size=3)),
-                          max_size=5)
+def test_text_storage_rejects_a_file_that_is_not_tinydb(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text("[1, 2]")
+    with pytest.raises(CorruptFile) as err:
+        TextStorage(path).check()
+    assert "p.json" in str(err.value) and "TinyDB" in str(err.value)
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.dictionaries(st.integers(1, 30).map(str), records, max_size=8), min_size=1, max_size=4))
-def test_fragment_cache_writes_what_json_writes(versions):
-    cache = FragmentCache()
-    for docs in versions:                      # successive states of one table, cache reused
-        assert json.loads(cache.dumps({"cdr": docs})) == {"cdr": docs}
+records = st.dictionaries(st.sampled_from(["a", "b", "k", "n"]),
+                          st.one_of(st.integers(), st.text(max_size=8), st.booleans(), st.none(),
+                                    st.lists(st.integers(), max_size=3)), max_size=4)
+operations = st.lists(st.one_of(
+    st.tuples(st.just("insert"), records),
+    st.tuples(st.just("update_id"), st.integers(1, 12), records),
+    st.tuples(st.just("update_where"), st.integers(0, 3), records),
+    st.tuples(st.just("remove_id"), st.integers(1, 12)),
+    st.tuples(st.just("remove_where"), st.integers(0, 3)),
+    st.tuples(st.just("get"), st.integers(1, 12)),
+    st.tuples(st.just("upsert"), st.integers(0, 3), records),
+    st.tuples(st.just("flush_reopen"))), min_size=1, max_size=25)
 
 
-def test_fragment_cache_sees_in_place_changes():
-    cache = FragmentCache()
-    doc = {"status": "open", "follow_ups": []}
-    data = {"tickets": {"1": doc}}
-    cache.dumps(data)
-    doc["follow_ups"].append({"note": "called back"})
-    doc["status"] = "closed"
-    assert json.loads(cache.dumps(data)) == {"tickets": {"1": {"status": "closed",
-                                                                "follow_ups": [{"note": "called back"}]}}}
+def _apply(table, op):
+    kind = op[0]
+    if kind == "insert":
+        return table.insert(dict(op[1]))
+    if kind == "update_id":
+        return table.update(dict(op[2]), doc_ids=[op[1]]) if table.contains(doc_id=op[1]) else None
+    if kind == "update_where":
+        return sorted(table.update(dict(op[2]), where("n") == op[1]))
+    if kind == "remove_id":
+        return table.remove(doc_ids=[op[1]]) if table.contains(doc_id=op[1]) else None
+    if kind == "remove_where":
+        return sorted(table.remove(where("n") == op[1]))
+    if kind == "get":
+        doc = table.get(doc_id=op[1])
+        return None if doc is None else (doc.doc_id, dict(doc))
+    if kind == "upsert":
+        return sorted(table.upsert({**op[2], "n": op[1]}, where("n") == op[1]))
+    raise AssertionError(kind)
+
+
+@settings(max_examples=150, deadline=None)
+@given(operations)
+def test_text_tables_behave_as_tinydb_tables(tmp_path_factory, ops):
+    """Every operation gives TinyDB's own answer, and the file holds TinyDB's own content."""
+    path = tmp_path_factory.mktemp("text") / "p.json"
+    ours = TextDB(path, storage=TextStorage)
+    reference = TinyDB(storage=MemoryStorage)
+    for op in ops:
+        if op[0] == "flush_reopen":            # both start over from what they hold (new id counters)
+            ours.storage.flush()
+            ours = TextDB(path, storage=TextStorage)
+            data, reference = reference.storage.read(), TinyDB(storage=MemoryStorage)
+            reference.storage.write(data or {})
+            continue
+        assert _apply(ours.table("cdr"), op) == _apply(reference.table("cdr"), op), op
+        assert len(ours.table("cdr")) == len(reference.table("cdr"))
+    ours.storage.flush()
+    expected = {str(doc.doc_id): dict(doc) for doc in reference.table("cdr").all()}
+    on_disk = json.loads(path.read_bytes()) if path.exists() else {"cdr": {}}
+    assert on_disk.get("cdr", {}) == expected
+    assert [dict(d) for d in TextDB(path, storage=TextStorage).table("cdr").all()] == list(expected.values())
+
+
+def test_in_place_changes_by_tinydb_operations_reach_the_file(tmp_path):
+    from tinydb.operations import add, delete
+    path = tmp_path / "p.json"
+    db = TextDB(path, storage=TextStorage)
+    tickets = db.table("tickets")
+    doc_id = tickets.insert({"status": "open", "count": 1, "note": "x"})
+    tickets.update(add("count", 2), doc_ids=[doc_id])
+    tickets.update(delete("note"), doc_ids=[doc_id])
+    tickets.update({"status": "closed"}, where("status") == "open")
+    db.storage.flush()
+    assert json.loads(path.read_bytes()) == {"tickets": {str(doc_id): {"status": "closed", "count": 3}}}
