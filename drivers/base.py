@@ -151,6 +151,10 @@ class Span(abc.ABC):
         """
         return []
 
+    def discard_backlog(self) -> None:
+        """Drop what the line queued since open(); the engine calls it once, just before its
+        loop starts. Backends whose far end waits for the box (e1link) have nothing queued."""
+
     def fileno(self) -> int:
         """A descriptor that becomes readable when a block may be read (-1 if none)."""
         return -1

@@ -120,6 +120,8 @@ class Engine:
 
     # -- the loop ------------------------------------------------------------------------
     def run(self, until: Callable[[], bool] | None = None) -> None:
+        for slot in self.slots.values():       # what queued while the daemon booted is stale
+            slot.span.discard_backlog()
         while not self._stop.is_set() and not (until and until()):
             self.turn()
 

@@ -15,6 +15,7 @@ process itself (its pid, /proc/PID/status for memory). The E1 lines are hil.line
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -22,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from board.profile import load_profile
 from hil.console import ConsoleClient
 
 ADMIN_PASSWORD = "rig-admin-pass-1"
@@ -58,7 +60,8 @@ def toml_inline(value) -> str:
 
 class BoxProcess:
     def __init__(self, workdir: Path, board: str = "sim", config: dict | None = None,
-                 log_path: Path | None = None, status_every: float = 0.0, echo: bool = False):
+                 log_path: Path | None = None, status_every: float = 0.0, echo: bool = False,
+                 env: dict[str, str] | None = None):
         self.workdir = Path(workdir)
         self.data = self.workdir / "data"
         self.run_dir = self.data / "run"
@@ -67,6 +70,7 @@ class BoxProcess:
         self.log_path = log_path or self.workdir / "box.log"
         self.status_every = status_every          # the daemon's status table on its stdout
         self.echo = echo                          # its output to the rig's terminal, not the log
+        self.env = env or {}                      # on top of the rig's (e.g. the DAHDI emulation's)
         self.proc: subprocess.Popen | None = None
         self.console: ConsoleClient | None = None
         self.starts = 0
@@ -97,7 +101,8 @@ class BoxProcess:
 
     # -- process ---------------------------------------------------------------------------
     def start(self, login: bool = True, wait_s: float = 30.0) -> None:
-        """Start `e1desk run` with the console on a fresh pty; wait for its spans to listen."""
+        """Start `e1desk run` with the console on a fresh pty; wait for its e1link spans to listen
+        and its console to speak (the daemon opens every span before its console)."""
         if self.proc is not None and self.proc.poll() is None:
             raise BoxError("the box is already running")
         self._close_pty()
@@ -109,7 +114,7 @@ class BoxProcess:
         self.proc = subprocess.Popen(
             [*E1DESK, "run", "--board", self.board, "--data", str(self.data), "--console", os.ttyname(slave),
              "--status-every", str(self.status_every)], stdout=log, stderr=subprocess.STDOUT if log else None,
-            stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            stdin=subprocess.DEVNULL, env={**os.environ, **self.env, "PYTHONUNBUFFERED": "1"},
             start_new_session=True,               # Ctrl-C goes to the rig, which stops the box itself
             preexec_fn=_die_with_parent)
         if log is not None:
@@ -117,12 +122,14 @@ class BoxProcess:
         self.starts += 1
         self.console = ConsoleClient(master)
         deadline = time.monotonic() + wait_s
-        while len(list(self.run_dir.glob("*.e1link"))) < 2:      # host time: waiting for a process to boot
+        sockets = sum(c.backend == "e1raw" for c in load_profile(self.board).spans)
+        while len(list(self.run_dir.glob("*.e1link"))) < sockets \
+                or not select.select([master], [], [], 0)[0]:     # the console speaks once the spans are open
             if self.proc.poll() is not None:
                 raise BoxError(f"e1desk run exited with {self.proc.returncode}; see {self.log_path}")
             if time.monotonic() > deadline:
-                raise BoxError(f"the box's spans did not listen within {wait_s} s; see {self.log_path}")
-            time.sleep(0.02)
+                raise BoxError(f"the box's spans and console did not come up within {wait_s} s; see {self.log_path}")
+            time.sleep(0.02)      # host time: waiting for a process to boot
         if login:
             self.console.login("admin", ADMIN_PASSWORD)
 

@@ -1,6 +1,8 @@
 """`e1hil`: the hardware-in-the-loop rig's command. It plays the far ends of the box's spans.
 
-    e1hil run SCENARIO [--json]      a scenario of hil/scenarios against a fresh box (hil.runner)
+    e1hil run SCENARIO [--transport T] [--json]
+                                     a scenario of hil/scenarios against a fresh box (hil.runner),
+                                     over e1link (default), dahdi-emu or dahdi (hil.lines)
     e1hil scenarios [--json]         the shipped scenarios
     e1hil load ... --json            Poisson load and the Erlang C check (hil.load)
     e1hil soak --hours H             mixed traffic with random faults, then idle/records/memory (hil.soak)
@@ -24,6 +26,7 @@ from board.profile import ProfileError, load_profile
 from drivers.e1raw.span import framer_config
 from firmware.errors import BadInput
 from hil.farend import FAULTS, FarEnd
+from hil.lines import TRANSPORTS
 
 BLOCK = 160
 
@@ -40,6 +43,18 @@ def parse_fault(text: str) -> tuple[int, str, float, float]:
     if parsed[1] not in FAULTS:
         raise BadInput(f"--fault {text}", f"unknown fault {parsed[1]!r}; known: {', '.join(FAULTS)}")
     return parsed
+
+
+def parse_spans(text: str) -> tuple[int, ...]:
+    """Kernel span numbers (1..128) from a comma list such as "3,4"."""
+    try:
+        spans = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise BadInput(f"--rig-spans {text}", "expected kernel span numbers separated by commas, e.g. 3,4") from None
+    bad = [n for n in spans if not 1 <= n <= 128]
+    if bad:
+        raise BadInput(f"--rig-spans {text}", f"span {bad[0]} is out of range 1..128")
+    return spans
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -135,11 +150,20 @@ def scenarios_command(as_json: bool) -> None:
 @click.argument("scenarios", nargs=-1, required=True)
 @click.option("--realtime/--fast", default=False, help="One block per 20 ms, or lock step as fast as the box goes.")
 @click.option("--keep", type=click.Path(file_okay=False), help="Keep the box's data directory here (one scenario).")
+@click.option("--transport", type=click.Choice(TRANSPORTS), default="e1link", show_default=True,
+              help="The rig's lines: e1link sockets, the userspace DAHDI emulation, or this machine's DAHDI card.")
+@click.option("--board", "board_name", default=None,
+              help="The box's board profile (default: sim, sim-dahdi or dahdi-2e1 by transport).")
+@click.option("--rig-spans", default="3,4", show_default=True,
+              help="--transport dahdi: the rig's kernel spans, cabled to the box's spans in profile order.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON document on stdout (progress on stderr).")
-def run_command(scenarios: tuple[str, ...], realtime: bool, keep: str | None, as_json: bool) -> None:
+def run_command(scenarios: tuple[str, ...], realtime: bool, keep: str | None, transport: str, board_name: str | None,
+                rig_spans: str, as_json: bool) -> None:
     """Run scenarios (files, or names of shipped ones; "all" = every shipped one) against a fresh box.
 
-    Exit status 1 if any expectation fails, 2 for a bad scenario file.
+    The same scenarios run on every transport; a line fault a transport cannot make (BER and SLIP
+    on dahdi-emu, any on dahdi) fails that scenario with a message naming it.
+    Exit status 1 if any expectation fails, 2 for a bad scenario file or option.
     """
     from hil.runner import run_scenario
     from hil.scenario import find_scenario, list_scenarios, load_scenario
@@ -147,16 +171,24 @@ def run_command(scenarios: tuple[str, ...], realtime: bool, keep: str | None, as
     loaded = [load_scenario(p) for p in paths]                 # every file checked before anything runs
     if keep and len(loaded) > 1:
         raise BadInput("--keep", "keeps the data of one scenario only")
+    spans = parse_spans(rig_spans)
+    if board_name is not None:
+        try:
+            load_profile(board_name)
+        except ProfileError as exc:
+            raise BadInput(exc.where, exc.reason) from None
     say = _progress(as_json)
     results = []
     for sc in loaded:
-        say(f"== {sc.name} ({sc.path})")
-        results.append(run_scenario(sc, realtime=realtime, say=say, keep=Path(keep) if keep else None))
+        say(f"== {sc.name} ({sc.path}) over {transport}")
+        results.append(run_scenario(sc, realtime=realtime, say=say, keep=Path(keep) if keep else None,
+                                    transport=transport, board=board_name, rig_spans=spans))
         if not as_json:
             _table(results[-1])
     passed = all(r["passed"] for r in results)
     if as_json:
-        click.echo(json.dumps(results[0] if len(results) == 1 else {"passed": passed, "scenarios": results}))
+        click.echo(json.dumps(results[0] if len(results) == 1 else {"passed": passed, "transport": transport,
+                                                                    "scenarios": results}))
     else:
         click.echo("")
         for r in results:
@@ -184,11 +216,14 @@ def _table(result: dict) -> None:
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed of arrivals and talk times.")
 @click.option("--realtime/--fast", default=False, help="One block per 20 ms, or lock step as fast as the box goes.")
 @click.option("--erlang", "with_erlang", is_flag=True, help="Add the Erlang C comparison (key erlang_c).")
+@click.option("--transport", type=click.Choice(TRANSPORTS), default="e1link", show_default=True,
+              help="The rig's lines: e1link sockets, the userspace DAHDI emulation, or this machine's DAHDI card (rig spans 3,4); the box's board follows.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON document on stdout (progress on stderr).")
-def load_command(agents, calls, erlangs, aht, patience, seed, realtime, with_erlang, as_json) -> None:
+def load_command(agents, calls, erlangs, aht, patience, seed, realtime, with_erlang, transport, as_json) -> None:
     """Poisson calls through the IVR into the queue; service level, ASA and AHT from the rig's side."""
     from hil.load import run_load
-    result = run_load(agents, calls, erlangs, aht, patience, seed, realtime, say=_progress(as_json))
+    result = run_load(agents, calls, erlangs, aht, patience, seed, realtime, say=_progress(as_json),
+                      transport=transport)
     keys = ["offered", "answered", "abandoned", "service_level", "asa_s", "aht_s", "occupancy", "wall_s", "sim_s"]
     out = {k: result[k] for k in keys}
     if with_erlang:
@@ -211,12 +246,16 @@ def load_command(agents, calls, erlangs, aht, patience, seed, realtime, with_erl
               help="Allowed growth of the box's RSS from the first sample after warm-up (fraction).")
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--realtime/--fast", default=False, help="One block per 20 ms, or lock step as fast as the box goes.")
+@click.option("--transport", type=click.Choice(TRANSPORTS), default="e1link", show_default=True,
+              help="The rig's lines: e1link sockets, the userspace DAHDI emulation, or this machine's DAHDI card (rig spans 3,4); the box's board follows.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON document on stdout (progress on stderr).")
-def soak_command(hours, agents, erlangs, aht, fault_every, rss_margin, seed, realtime, as_json) -> None:
-    """Mixed traffic with random faults; then every channel idle, a CDR per call, RSS within the margin."""
+def soak_command(hours, agents, erlangs, aht, fault_every, rss_margin, seed, realtime, transport, as_json) -> None:
+    """Mixed traffic with random faults (those the transport can make); then every channel idle, a CDR
+    per call, RSS within the margin."""
     from hil.soak import run_soak
     result = run_soak(hours, agents=agents, erlangs=erlangs, aht=aht, fault_every=fault_every,
-                      rss_margin=rss_margin, seed=seed, realtime=realtime, say=_progress(as_json))
+                      rss_margin=rss_margin, seed=seed, realtime=realtime, say=_progress(as_json),
+                      transport=transport)
     if as_json:
         click.echo(json.dumps(result))
     else:

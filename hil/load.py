@@ -31,6 +31,7 @@ import numpy as np
 from firmware.acd import erlang
 from hil.actors import BLOCKS_PER_S, CallerSpec, Duration, PhoneSpec
 from hil.box import BoxProcess
+from hil.lines import make_transport
 from hil.rig import Rig
 
 THRESHOLDS = (15, 20)
@@ -46,16 +47,17 @@ def load_config(agents: int) -> dict:
 
 
 def run_load(agents: int, calls: int, erlangs: float, aht: float, patience: float | None = None,
-             seed: int = 1, realtime: bool = False, say=None, workdir: Path | None = None) -> dict:
+             seed: int = 1, realtime: bool = False, say=None, workdir: Path | None = None,
+             transport: str = "e1link") -> dict:
     say = say or (lambda text: None)
     started = time.monotonic()
     rng = np.random.default_rng([seed, 1])      # arrivals: a stream apart from the rig's (talk times)
     rate = erlangs / aht
-    with tempfile.TemporaryDirectory(prefix="e1hil-load-") as tmp:
-        box = BoxProcess(Path(workdir or tmp), config=load_config(agents))
+    with tempfile.TemporaryDirectory(prefix="e1hil-load-") as tmp, make_transport(transport, realtime) as lines:
+        box = BoxProcess(Path(workdir or tmp), board=lines.board, config=load_config(agents), env=lines.box_env())
         box.prepare()
         box.start()
-        rig = Rig(box, realtime=realtime, seed=seed, keep_audio=False, on_progress=say)
+        rig = Rig(box, realtime=realtime, seed=seed, keep_audio=False, on_progress=say, transport=lines)
         try:
             rig.connect()
             for n in range(1, agents + 1):

@@ -1,4 +1,4 @@
-"""The rig's R2 far ends over e1link: the network on span 1, the office PBX on span 2.
+"""The rig's R2 far ends on its lines (hil.lines): the network on span 1, the office PBX on span 2.
 
     network = R2FarEnd(FarEnd(addr1), R2Options.from_mapping({"variant": "china"}))
     pbx = PbxFarEnd(FarEnd(addr2), options, extensions={"8001": Extension(ring_ms=3000)})
@@ -8,7 +8,8 @@
     call.clear()
 
 The rig runs the same signalling library as the box (firmware.signaling) on its side of
-the line; it sees the box only through the E1 line it drives (FarEnd, the rig's framer).
+the line; it sees the box only through the E1 line it drives (a hil.lines.RigLine: the rig's
+framer over e1link, or a DAHDI span).
 The independent proof of the box's signalling is the OpenR2 interop test (tests/peers).
 Timers are the line's: ring times count frames of the rig's own line.
 """
@@ -22,7 +23,7 @@ from drivers.memory import MemorySpan
 from firmware.dsp.dtmf import dtmf_signal
 from firmware.dsp.g711 import alaw_encode
 from firmware.signaling import Call, R2Options, R2Span
-from hil.farend import FarEnd
+from hil.lines import RigLine
 
 IDLE_ALAW = 0xD5
 
@@ -30,7 +31,7 @@ IDLE_ALAW = 0xD5
 class _LineSide(MemorySpan):
     """The rig's end of the line as a Span, so R2Span can set its ABCD bits on FarEnd."""
 
-    def __init__(self, far: FarEnd, number: int):
+    def __init__(self, far: RigLine, number: int):
         super().__init__(number, far.address)
         self.far = far
         for ts in range(1, 32):
@@ -47,7 +48,7 @@ class R2FarEnd:
     plays DTMF after answer, clears. ``decide(call) -> "accept" | cause | None`` and
     ``answer_after_ms(call) -> ms | None`` say what to do with the box's calls."""
 
-    def __init__(self, far: FarEnd, options: R2Options, number: int = 1, decide=None, answer_after_ms=None):
+    def __init__(self, far: RigLine, options: R2Options, number: int = 1, decide=None, answer_after_ms=None):
         self.far = far
         self.line = _LineSide(far, number)
         self.r2 = R2Span(self.line, options, self._event)
@@ -152,7 +153,7 @@ class PbxFarEnd(R2FarEnd):
     """The office PBX on span 2: the box's calls to extension numbers ring the agent phones;
     unknown numbers are unallocated, busy phones refuse busy."""
 
-    def __init__(self, far: FarEnd, options: R2Options, extensions: dict[str, Extension], number: int = 2):
+    def __init__(self, far: RigLine, options: R2Options, extensions: dict[str, Extension], number: int = 2):
         self.extensions = extensions
         super().__init__(far, options, number, decide=self._decide, answer_after_ms=self._ring)
 

@@ -7,6 +7,9 @@
     rig.at(30.0, lambda: rig.fault(1, "LOS", 5.0))
     rig.run_until(lambda: rig.all_done(), 120)
 
+The lines come from a transport (hil.lines: e1link by default, the DAHDI emulation, a DAHDI
+card); the box's board profile must be of the transport's kind.
+
 Time is the rig's own line time: one block (20 ms) per step, counted from the rig's start;
 in fast mode (lock step) it runs as fast as the box answers, in real time it keeps one
 block per 20 ms. Faults change what the rig sends on a line (hil.farend), or what the rig's
@@ -21,11 +24,10 @@ from typing import Callable
 import numpy as np
 
 from board.profile import load_profile
-from drivers.e1raw.span import framer_config
 from firmware.signaling import R2Options
 from hil.actors import BLOCKS_PER_S, Caller, CallerSpec, Phone, PhoneSpec
 from hil.farend import FAULTS as LINE_FAULTS
-from hil.farend import FarEnd
+from hil.lines import RigLine, Transport, make_transport
 from hil.r2 import R2FarEnd, step_all
 
 FEATURE_NUMBER = "90000"
@@ -35,9 +37,10 @@ ALL_FAULTS = LINE_FAULTS + RIG_FAULTS
 
 class Rig:
     def __init__(self, box, realtime: bool = False, seed: int = 1, keep_audio: bool = True,
-                 on_progress: Callable[[str], None] | None = None):
+                 on_progress: Callable[[str], None] | None = None, transport: Transport | None = None):
         self.box = box
         self.realtime = realtime
+        self.transport = transport or make_transport("e1link", realtime)
         self.rng = np.random.default_rng(seed)
         self.keep_audio = keep_audio
         self.say = on_progress or (lambda text: None)
@@ -63,10 +66,12 @@ class Rig:
     # -- lines -----------------------------------------------------------------------------
     def connect(self) -> None:
         profile = load_profile(self.box.board).with_runtime_dir(self.box.run_dir)
-        lines = {c.span: FarEnd(c.address, framer_config(c), realtime=self.realtime, timeout=30)
-                 for c in profile.spans if c.backend == "e1raw"}
-        for line in lines.values():
-            line.connect()
+        lines = self.transport.connect(profile)
+        if not {1, 2} <= set(lines):
+            for line in lines.values():
+                line.close()
+            raise ValueError(f"board {profile.name}: the {self.transport.name} transport needs spans 1 and 2 of "
+                             f"its kind (found {sorted(lines) or 'none'})")
         self.network = R2FarEnd(lines[1], self.options, number=1, decide=lambda call: "busy")
         self.pbx = R2FarEnd(lines[2], self.options, number=2, decide=self._pbx_decide,
                             answer_after_ms=self._pbx_ring)
@@ -77,7 +82,7 @@ class Rig:
                 end.far.close()
         self.network = self.pbx = None
 
-    def line(self, span: int) -> FarEnd:
+    def line(self, span: int) -> RigLine:
         return (self.network if span == 1 else self.pbx).far
 
     # -- people ----------------------------------------------------------------------------

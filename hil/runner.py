@@ -1,8 +1,10 @@
 """Run one scenario against a fresh box: boot it, play the scenario on its lines, check it.
 
-``run_scenario(scenario, realtime=False, say=print)`` returns the result document that
-`e1hil run --json` prints: {"scenario", "passed", "expectations": [{"expect", "kind", "ok",
-"detail"}], "callers": [...], "line_s", "wall_s", "box_starts"}.
+``run_scenario(scenario, realtime=False, say=print, transport="e1link")`` returns the result
+document that `e1hil run --json` prints: {"scenario", "transport", "passed", "expectations":
+[{"expect", "kind", "ok", "detail"}], "callers": [...], "line_s", "wall_s", "box_starts"}.
+The transport (hil.lines) picks the box's board unless ``board`` is given; a line fault the
+transport cannot make fails the scenario before the box boots.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from typing import Callable
 
 from hil.box import BoxProcess
 from hil.expect import Evidence, check
+from hil.lines import make_transport
 from hil.rig import Rig
 from hil.scenario import Scenario
 
@@ -37,18 +40,27 @@ def collect(rig: Rig, callers: list, wait_s: float = RECORD_WAIT_S) -> tuple[lis
 
 
 def run_scenario(sc: Scenario, realtime: bool = False, say: Callable[[str], None] | None = None,
-                 keep: Path | None = None) -> dict:
+                 keep: Path | None = None, transport: str = "e1link", board: str | None = None,
+                 rig_spans: tuple[int, ...] | None = None) -> dict:
     say = say or (lambda text: None)
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="e1hil-")) if keep is None else Path(keep)
     workdir.mkdir(parents=True, exist_ok=True)
-    box = BoxProcess(workdir, config=sc.config)
+    with make_transport(transport, realtime, rig_spans) as lines:
+        box = BoxProcess(workdir, board=board or lines.board, config=sc.config, env=lines.box_env())
+        result = _run(sc, box, lines, realtime, say, workdir if keep is None else None)
+    return {"scenario": sc.name, "file": str(sc.path), "transport": transport, **result,
+            "wall_s": round(time.monotonic() - started, 2)}
+
+
+def _run(sc: Scenario, box: BoxProcess, lines, realtime: bool, say, scratch: Path | None) -> dict:
     rig = None
     try:
+        lines.check_faults(f.fault for f in sc.faults)
         box.prepare()
         box.start()
         say(f"box up (pid {box.pid}), console logged in; data in {box.data}")
-        rig = Rig(box, realtime=realtime, seed=sc.seed, on_progress=say)
+        rig = Rig(box, realtime=realtime, seed=sc.seed, on_progress=say, transport=lines)
         rig.connect()
         for phone in sc.phones:
             rig.add_phone(phone)
@@ -69,19 +81,17 @@ def run_scenario(sc: Scenario, realtime: bool = False, say: Callable[[str], None
         line_s = rig.now
     except Exception as exc:
         results = [{"expect": "scenario runs to the end", "kind": "run", "ok": False,
-                    "detail": f"{type(exc).__name__}: {exc}; box log: {box.log_tail(5)}"}]
+                    "detail": f"{type(exc).__name__}: {exc}" + (f"; box log: {box.log_tail(5)}" if box.starts else "")}]
         line_s = rig.now if rig is not None else 0.0
     finally:
         if rig is not None:
             rig.disconnect()
         box.stop()
-        if keep is None:
-            shutil.rmtree(workdir, ignore_errors=True)
-    return {"scenario": sc.name, "file": str(sc.path), "passed": all(r["ok"] for r in results),
-            "expectations": results,
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return {"passed": all(r["ok"] for r in results), "expectations": results,
             "callers": [_summary(c) for c in (rig.callers if rig is not None else [])],
-            "line_s": round(line_s, 2), "wall_s": round(time.monotonic() - started, 2),
-            "box_starts": box.starts}
+            "line_s": round(line_s, 2), "box_starts": box.starts}
 
 
 def _play(rig: Rig, sc: Scenario, say) -> None:

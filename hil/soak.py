@@ -27,8 +27,9 @@ import numpy as np
 from hil.actors import CallerSpec, Duration, PhoneSpec
 from hil.box import BoxProcess
 from hil.expect import Evidence, check
+from hil.lines import make_transport
 from hil.load import load_config
-from hil.rig import Rig
+from hil.rig import RIG_FAULTS, Rig
 from hil.runner import collect
 
 RSS_EVERY_S = 300.0
@@ -60,18 +61,20 @@ def caller_mix(rng: np.random.Generator, n: int, at: float) -> CallerSpec:
 
 
 def run_soak(hours: float, agents: int = 8, erlangs: float = 4.0, aht: float = 60.0, fault_every: float = 900.0,
-             rss_margin: float = 0.25, seed: int = 1, realtime: bool = False, say=None) -> dict:
+             rss_margin: float = 0.25, seed: int = 1, realtime: bool = False, say=None,
+             transport: str = "e1link") -> dict:
     say = say or (lambda text: None)
     started = time.monotonic()
     rng = np.random.default_rng([seed, 1])      # arrivals and faults: apart from the rig's stream
     duration = hours * 3600.0
     rate = erlangs / aht
-    weights = np.array([w for w, *_ in FAULT_MENU], float)
-    with tempfile.TemporaryDirectory(prefix="e1hil-soak-") as tmp:
-        box = BoxProcess(Path(tmp), config=load_config(agents))
+    with tempfile.TemporaryDirectory(prefix="e1hil-soak-") as tmp, make_transport(transport, realtime) as lines:
+        menu = [entry for entry in FAULT_MENU if entry[2] in RIG_FAULTS or entry[2] in lines.faults]
+        weights = np.array([w for w, *_ in menu], float)
+        box = BoxProcess(Path(tmp), board=lines.board, config=load_config(agents), env=lines.box_env())
         box.prepare()
         box.start()
-        rig = Rig(box, realtime=realtime, seed=seed, keep_audio=False, on_progress=say)
+        rig = Rig(box, realtime=realtime, seed=seed, keep_audio=False, on_progress=say, transport=lines)
         faults: list[str] = []
         rss: list[tuple[float, int]] = []
         try:
@@ -91,7 +94,7 @@ def run_soak(hours: float, agents: int = 8, erlangs: float = 4.0, aht: float = 6
                     rig.add_caller(caller_mix(rng, count, rig.now))
                     next_call += float(rng.exponential(1 / rate))
                 if rig.now >= next_fault:
-                    faults.append(_random_fault(rig, rng, weights))
+                    faults.append(_random_fault(rig, rng, menu, weights))
                     next_fault += float(rng.exponential(fault_every))
                 if rig.now >= next_rss:
                     rss.append((round(rig.now - t0, 1), box.rss_kb()))
@@ -122,8 +125,8 @@ def run_soak(hours: float, agents: int = 8, erlangs: float = 4.0, aht: float = 6
             "fault_kinds": sorted(set(faults)), "rss_kb": rss, "cdrs": len(cdrs)}
 
 
-def _random_fault(rig: Rig, rng: np.random.Generator, weights: np.ndarray) -> str:
-    _, span, kind, (low, high), params = FAULT_MENU[int(rng.choice(len(FAULT_MENU), p=weights / weights.sum()))]
+def _random_fault(rig: Rig, rng: np.random.Generator, menu: list, weights: np.ndarray) -> str:
+    _, span, kind, (low, high), params = menu[int(rng.choice(len(menu), p=weights / weights.sum()))]
     params = dict(params)
     if kind == "ABCD":
         params = {"ts": int(rng.choice([t for t in range(1, 32) if t != 16])), "bits": int(rng.integers(1, 16))}

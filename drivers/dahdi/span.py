@@ -198,6 +198,19 @@ class DahdiSpan(Span):
             self._rx_abcd[ts] = self._get_rxbits(fd, ch)
             self._send_txbits(fd, ts, ch)
 
+    def discard_backlog(self) -> None:
+        """Flush what the voice channels queued since open() (the daemon boots in between):
+        read whole, that backlog would put every later write as many blocks ahead of the
+        line, a delay that never goes away."""
+        if self._ctl < 0:
+            return
+        c = self._c
+        how = self._ffi.new("int *", c.DAHDI_FLUSH_READ | c.DAHDI_FLUSH_WRITE)
+        for fd, *_ in self._voice:
+            rc = c.e1d_ioctl(fd, c.DAHDI_FLUSH, how)
+            if rc < 0:
+                raise DahdiError(-rc, f"span {self.spanno}: DAHDI_FLUSH: {os.strerror(-rc)}")
+
     def close(self) -> None:
         if self._ctl < 0:
             return

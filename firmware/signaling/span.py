@@ -54,9 +54,11 @@ class R2Span:
         self._pending = np.full(32, NO_PENDING, np.uint8)
         self._pending_since = np.zeros(32, np.int64)
         self._deadline = np.full(32, NEVER, np.int64)
+        self._next_deadline = NEVER                 # earliest armed deadline (a block's one check)
         self._timer_name: list[str | None] = [None] * 32
+        self._quiet_line: bytes | None = None       # last ABCD block, when it left nothing pending
         self._senders = {d: MfSender(32, d) for d in DIRECTIONS}
-        self._owned = {d: np.zeros(32, bool) for d in DIRECTIONS}     # rows whose audio is ours
+        self._owned: dict[str, list[int]] = {d: [] for d in DIRECTIONS}   # rows whose audio is ours
         self._receivers = {d: MfReceiver(0, d) for d in DIRECTIONS}
         self._listening: dict[str, list[int]] = {d: [] for d in DIRECTIONS}
         self.history: deque[Call] = deque(maxlen=history)
@@ -92,11 +94,21 @@ class R2Span:
         if active == self.in_alarm:
             return
         self.in_alarm = active
+        self._quiet_line = None
         self.log.append((self.now, 0, f"span alarm raised: {why}" if active else "span alarm cleared"))
         for channel in self.channels.values():
             channel.on_alarm(active)
 
     def _line(self, ab: np.ndarray) -> None:
+        raw = ab.tobytes()
+        if raw == self._quiet_line:             # as last block, and nothing was pending then
+            return
+        self._quiet_line = None
+        self._line_changes(ab)
+        if not (self._pending[self.timeslots] != NO_PENDING).any():
+            self._quiet_line = raw
+
+    def _line_changes(self, ab: np.ndarray) -> None:
         ts = self.timeslots
         current, stable, pending = ab[ts], self._stable[ts], self._pending[ts]
         differs = current != stable
@@ -143,6 +155,8 @@ class R2Span:
                     self.channels[ts].on_tone(int(event.signal), event.kind == "start")
 
     def _fire_timers(self) -> None:
+        if self.now < self._next_deadline:
+            return
         due = np.flatnonzero(self._deadline <= self.now)
         for t in due:
             t = int(t)
@@ -151,13 +165,13 @@ class R2Span:
             name = self._timer_name[t]
             self._deadline[t], self._timer_name[t] = NEVER, None
             self.channels[t].on_timer(name)
+        self._next_deadline = int(self._deadline.min())
 
     def _send_tones(self, tx_voice: np.ndarray, frames: int) -> None:
         for direction in DIRECTIONS:
-            owned = self._owned[direction]
-            if not owned.any():
+            rows = self._owned[direction]
+            if not rows:
                 continue
-            rows = np.flatnonzero(owned)
             tx_voice[rows] = self._senders[direction].generate_alaw(frames, rows)
 
     # -- what channels ask of the span ---------------------------------------------------
@@ -183,7 +197,8 @@ class R2Span:
                 rows.pop(index)
         for d in DIRECTIONS:
             self._senders[d].stop(ts)
-            self._owned[d][ts] = False
+            if ts in self._owned[d]:
+                self._owned[d].remove(ts)
         if direction is None:
             return
         receiver = self._receivers[direction]
@@ -191,13 +206,14 @@ class R2Span:
         rows.append(ts)
         receiver.resize(len(rows))
         receiver.reset(len(rows) - 1)
-        self._owned["backward" if direction == "forward" else "forward"][ts] = True
+        self._owned["backward" if direction == "forward" else "forward"].append(ts)
 
     def set_timer(self, ts: int, name: str | None) -> None:
         if name is None:
             self._deadline[ts], self._timer_name[ts] = NEVER, None
         else:
             self._deadline[ts], self._timer_name[ts] = self.now + self.options.frames(name), name
+            self._next_deadline = min(self._next_deadline, int(self._deadline[ts]))
 
     def emit(self, event: str, call: Call) -> None:
         call.events.append(event)

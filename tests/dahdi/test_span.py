@@ -144,3 +144,27 @@ def test_a_far_end_in_another_process_reaches_the_box(tmp_path):
                 bits = int(rx.abcd[5])
             assert bits == 0b0011
             assert frames == [b"\x02\x01\x03hello"]
+
+
+def _pattern(seed: int) -> np.ndarray:
+    voice = np.random.default_rng(seed).integers(0, 256, (32, BLOCK), dtype=np.uint8)
+    voice[[0, 16]] = 0xD5
+    return voice
+
+
+def test_backlog_of_a_slow_start_is_discarded_so_the_delay_stays_one_block(link):
+    """The daemon opens its spans, then boots for a while before its first read: what the line
+    queued meanwhile is flushed (Engine.run calls discard_backlog), not read as stale blocks."""
+    for _ in range(3):
+        link.step(IDLE, IDLE)
+    for seed in range(4):                         # the far end talks while the box is busy booting
+        link.far.span.write(_pattern(seed))
+        link.emu.step(BLOCK)
+        assert link.far.span.read(timeout=5.0) is not None
+    link.box.discard_backlog()
+    fresh = _pattern(99)
+    box_rx, _ = link.step(IDLE, fresh)
+    ts = [t for t in range(1, 32) if t != 16]
+    assert np.array_equal(box_rx.voice[ts], fresh[ts])     # the block just sent, not the oldest queued
+    stale = [_pattern(seed)[ts] for seed in range(4)]
+    assert not any(np.array_equal(box_rx.voice[ts], old) for old in stale)
