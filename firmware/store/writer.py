@@ -22,6 +22,7 @@ import logging
 import os
 import queue
 import threading
+from time import monotonic
 from collections import OrderedDict
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -40,6 +41,9 @@ MAX_BATCH = 512
 #: Fewer than the tables a call writes (cdr, queue_log, tickets, recordings, active_calls, ...)
 #: made every batch re-read and re-index whole day files (store writer CPU -45% at 16).
 OPEN_PARTITIONS = len(TABLES) + 4
+#: a partition not written for this long is closed (yesterday's, once its last calls are done):
+#: memory holds the records of the days still being written, not of every day since start
+IDLE_CLOSE_S = 60.0
 
 
 QUARANTINE_SUFFIX = ".corrupt"
@@ -87,6 +91,7 @@ class Partition:
         self.path = path
         self.db = TextDB(path, storage=TextStorage)
         self.identity = file_identity(path)
+        self.used = monotonic()               # last batch that wrote it
 
     @property
     def storage(self) -> TextStorage:
@@ -228,6 +233,9 @@ class Writer:
                     op.future.set_result(result)
             while len(self._open) > OPEN_PARTITIONS:     # only between batches: a batch keeps its own
                 self._open.popitem(last=False)
+            idle_since = monotonic() - IDLE_CLOSE_S
+            while self._open and next(iter(self._open.values())).used < idle_since:
+                self._open.popitem(last=False)           # least recently used first
         finally:
             self._release()
         for op, result in no_partition:
@@ -258,6 +266,7 @@ class Writer:
                 part = Partition(path)
             self._open[path] = part
         self._open.move_to_end(path)
+        part.used = monotonic()
         return part
 
     def _drop(self, path: Path) -> None:

@@ -53,6 +53,24 @@ def test_a_write_touches_only_its_day(store, now):
     assert changed == [now.strftime("%Y%m%d") + ".json"]
 
 
+def test_partitions_nobody_writes_any_more_are_closed(store, now, monkeypatch):
+    """Yesterday's day file leaves the writer's memory once nothing writes it; today's stays."""
+    clock = [1000.0]
+    monkeypatch.setattr(writer_mod, "monotonic", lambda: clock[0])
+    yesterday = now - dt.timedelta(days=1)
+    rid = store.insert("cdr", cdr(yesterday))
+    store.insert("cdr", cdr(now))
+    open_days = lambda: sorted(p.name for p in store._writer._open)        # noqa: E731
+    assert open_days() == sorted([yesterday.strftime("%Y%m%d") + ".json", now.strftime("%Y%m%d") + ".json"])
+    clock[0] += writer_mod.IDLE_CLOSE_S / 2
+    store.insert("cdr", cdr(now))
+    clock[0] += writer_mod.IDLE_CLOSE_S / 2 + 1
+    store.insert("cdr", cdr(now))
+    assert open_days() == [now.strftime("%Y%m%d") + ".json"]
+    store.update("cdr", rid, {"disposition": "ANSWERED"})            # reopened when written again
+    assert store.get("cdr", rid)["disposition"] == "ANSWERED"
+
+
 @pytest.mark.parametrize("record, where", [
     ({"call_id": "x", "start": "yesterday-ish"}, "cdr.start"),
     ({"call_id": "x", "start": 1_800_000_000, "colour": "red"}, "cdr.colour"),
