@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Iterable
 
 TMP_SUFFIX = ".tmp~"
 
@@ -34,16 +35,18 @@ def fsync_dir(directory: Path | str) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path | str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` durably (temp file, fsync, rename, fsync directory)."""
+def write_atomic(path: Path | str, data: bytes | Iterable[bytes]) -> None:
+    """Replace ``path`` with ``data`` (bytes, or pieces of it written in turn) durably: temp
+    file, fsync, rename, fsync directory."""
     path = Path(path)
     tmp = path.with_name(path.name + TMP_SUFFIX)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
     try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+        for piece in ((data,) if isinstance(data, (bytes, bytearray, memoryview)) else data):
+            view = memoryview(piece)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
         os.fsync(fd)
     except BaseException:
         os.close(fd)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, MutableMapping
+from itertools import islice
 from pathlib import Path
 
 from tinydb import TinyDB
@@ -27,6 +28,9 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from firmware.store.durable import CorruptFile, read_json, write_atomic
+
+
+PIECE_RECORDS = 256
 
 
 def encode(doc) -> str:
@@ -73,17 +77,27 @@ class TextStorage(Storage):
         if not self._dirty:
             return
         try:
-            write_atomic(self.path, self.dumps())
+            write_atomic(self.path, self.pieces())
         except BaseException:
             self.discard()
             raise
         self._dirty = False
 
     def dumps(self) -> bytes:
-        tables = self._load()
-        parts = (f"{json.dumps(name)}:{{{','.join(f'{_key(i)}:{t}' for i, t in docs.items())}}}"
-                 for name, docs in tables.items())
-        return ("{" + ",".join(parts) + "}").encode("ascii")
+        return b"".join(self.pieces())
+
+    def pieces(self, records: int = PIECE_RECORDS):
+        """The file's bytes in pieces of ``records`` records: no copy of a whole day in memory
+        at once (a busy day's file is megabytes; whole-file strings fragment the heap)."""
+        yield b"{"
+        for n, (name, docs) in enumerate(self._load().items()):
+            yield f"{',' if n else ''}{json.dumps(name)}:{{".encode("ascii")
+            items, sep = iter(docs.items()), ""
+            while chunk := ",".join(f"{_key(i)}:{t}" for i, t in islice(items, records)):
+                yield (sep + chunk).encode("ascii")
+                sep = ","
+            yield b"}"
+        yield b"}"
 
     def discard(self) -> None:
         """Forget un-flushed changes: the next read comes from the durable file."""

@@ -146,3 +146,18 @@ def test_in_place_changes_by_tinydb_operations_reach_the_file(tmp_path):
     tickets.update({"status": "closed"}, where("status") == "open")
     db.storage.flush()
     assert json.loads(path.read_bytes()) == {"tickets": {str(doc_id): {"status": "closed", "count": 3}}}
+
+
+def test_a_partition_is_written_in_pieces_that_make_the_whole_file(tmp_path):
+    path = tmp_path / "p.json"
+    db = TextDB(path, storage=TextStorage)
+    for n in range(600):
+        db.table("queue_log").insert({"n": n, "event": "CONNECT"})
+    db.table("cdr").insert({"call_id": "x"})
+    pieces = list(db.storage.pieces(records=256))
+    assert max(len(p) for p in pieces) < 256 * 40               # no piece holds the whole table
+    db.storage.flush()
+    assert path.read_bytes() == b"".join(pieces)
+    assert json.loads(path.read_bytes()) == {"queue_log": {str(n + 1): {"n": n, "event": "CONNECT"}
+                                                           for n in range(600)},
+                                             "cdr": {"1": {"call_id": "x"}}}
