@@ -19,7 +19,7 @@ calls. After a warm-up that fills the channels, a measured window follows:
 
 JSON keys: ``fast`` {realtime_factor (median), realtime_factor_runs, line_s, box_cpu_s, wall_s,
 block_ms and turn_ms {p50_ms, p99_ms, max_ms} (medians over runs), busy_channels_mean {span: n},
-thread_cpu_s {thread: s}, slips}; ``realtime`` {line_s, wall_s, box_cpu_s, cpu_load,
+thread_cpu_s {thread: s}, slips (worst run), span_slips_runs, switch_slips_runs}; ``realtime`` {line_s, wall_s, box_cpu_s, cpu_load,
 block_ms and turn_ms {count, p50_ms, p99_ms, max_ms}, span_slips, switch_slips, slips, alarms,
 busy_channels_mean, thread_cpu_s}; ``rss_mb`` {max (VmHWM), now (VmRSS)}; ``calls`` {placed,
 talks, feature_calls, failed, finished_in_box, agents_signed_in, recorder_errors}; ``boot``
@@ -270,7 +270,8 @@ def summarise(runs: list[dict], boot: dict | None, settings: dict) -> dict:
             "wall_s": _median(f["wall_s"] for f in fast),
             "block_ms": _pick(fast, "block"), "turn_ms": _pick(fast, "turn"),
             "busy_channels_mean": fast[-1]["busy_channels_mean"], "thread_cpu_s": fast[-1]["thread_cpu_s"],
-            "slips": max(f["span_slips"] + f["switch_slips"] for f in fast)}
+            "slips": max(f["span_slips"] + f["switch_slips"] for f in fast),
+            "span_slips_runs": [f["span_slips"] for f in fast], "switch_slips_runs": [f["switch_slips"] for f in fast]}
     real = [r["realtime"] for r in runs if "realtime" in r]
     if real:
         last = real[-1]

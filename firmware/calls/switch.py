@@ -85,6 +85,8 @@ class Switch:
             if read is None:
                 read = self._initial_read(s_span, dst_span)
             paths[s_span] = _Path(read, np.array([d for d, _ in pairs]), np.array([s for _, s in pairs]))
+        for s_span in self._paths[dst_span].keys() - paths.keys():   # the last connection went:
+            self._reads.pop((s_span, dst_span), None)                 # the next starts afresh
         self._paths[dst_span] = paths
 
     def _initial_read(self, src: int, dst: int) -> int:

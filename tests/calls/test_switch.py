@@ -42,6 +42,36 @@ def test_cross_span_stream_is_bit_exact_at_a_fixed_delay_in_lock_step():
     assert sw.slips == {}
 
 
+def _lock_step(sw, a, b):
+    """One block on span 1 then span 2; what span 2 transmits."""
+    sw.receive(1, a)
+    sw.fill(1, np.zeros((32, 160), np.uint8))
+    sw.receive(2, b)
+    tx2 = np.zeros((32, 160), np.uint8)
+    sw.fill(2, tx2)
+    return tx2
+
+
+def test_a_new_connection_after_the_last_one_ended_starts_afresh_without_a_slip():
+    """Span pairs whose connections all end and later start again (a lull between calls): the
+    new call reads at the target delay, not from where the old one stopped (a false slip)."""
+    sw = Switch([1, 2])
+    sw.connect((1, 5), (2, 7))
+    for a, b in zip(blocks(4, 10), blocks(5, 10)):
+        _lock_step(sw, a, b)
+    sw.disconnect((1, 5))
+    for a, b in zip(blocks(6, 100), blocks(7, 100)):        # 2 s with no call between the spans
+        _lock_step(sw, a, b)
+    sw.connect((1, 9), (2, 3))
+    sent, got = [], []
+    for a, b in zip(blocks(8, 20), blocks(9, 20)):
+        got.append(_lock_step(sw, a, b)[3])
+        sent.append(a[9])
+    assert sw.slips == {}
+    sent, got = np.concatenate(sent), np.concatenate(got)
+    assert np.array_equal(got[TARGET_DELAY:], sent[:len(sent) - TARGET_DELAY])
+
+
 def test_clock_difference_gives_counted_slips_not_garbage():
     sw = Switch([1, 2])
     sw.connect_oneway((1, 1), (2, 1))
