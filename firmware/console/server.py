@@ -21,6 +21,7 @@ from firmware.console.capture import install, uninstall
 from firmware.console.session import Session
 
 log = logging.getLogger(__name__)
+WRITE_CHUNK = 1024          # bytes per port write; the port's write_timeout applies to each
 
 
 class ConsoleHandle:
@@ -41,13 +42,16 @@ class ConsoleHandle:
         return port
 
     def _write(self, data: bytes) -> None:
+        """Write in chunks: the port's write timeout then bounds a stall, not the whole output
+        (a day's export at 115200 baud takes minutes; a terminal that reads is waited for)."""
         port = self._port
         if port is None:
             return
         try:
-            port.write(data)
+            for start in range(0, len(data), WRITE_CHUNK):
+                port.write(data[start:start + WRITE_CHUNK])
         except (serial.SerialException, OSError) as exc:
-            log.warning("console %s: write failed: %s", self.url, exc)
+            log.warning("console %s: write failed after %d of %d bytes: %s", self.url, start, len(data), exc)
 
     def _run(self) -> None:
         while not self._stop.is_set():
