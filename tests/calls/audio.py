@@ -29,7 +29,13 @@ def linear(rows: list[np.ndarray]) -> np.ndarray:
 
 
 def best_match(heard: np.ndarray, ref: np.ndarray) -> tuple[float, int]:
-    """(normalised correlation peak, lag in samples) of ``ref`` inside ``heard``."""
+    """(normalised correlation peak, lag in samples) of ``ref`` inside ``heard``.
+
+    Each lag's correlation is divided by the energy of ``heard`` under ``ref`` there, so a
+    loud neighbour cannot win; 1.0 means a perfect copy (any gain).
+    """
+    if heard.size < ref.size:
+        heard = np.concatenate([heard, np.zeros(ref.size - heard.size)])
     n = heard.size + ref.size
     size = 1 << (n - 1).bit_length()
     corr = np.fft.irfft(np.fft.rfft(heard, size) * np.conj(np.fft.rfft(ref, size)), size)[: heard.size - ref.size + 1]

@@ -153,18 +153,3 @@ def strip_gaps(x: np.ndarray, min_run: int = 16) -> np.ndarray:
     return x[keep]
 
 
-def matched(heard: np.ndarray, ref: np.ndarray) -> tuple[float, int]:
-    """Where ``ref`` is inside ``heard``: (normalised cross-correlation peak, lag in samples).
-
-    Each lag's correlation is divided by the energy of ``heard`` under ``ref`` there, so a
-    loud neighbour cannot win; 1.0 means a perfect copy (any gain).
-    """
-    if heard.size < ref.size:
-        heard = np.concatenate([heard, np.zeros(ref.size - heard.size)])
-    n = 1 << int(np.ceil(np.log2(heard.size + ref.size)))
-    corr = np.fft.irfft(np.fft.rfft(heard, n) * np.conj(np.fft.rfft(ref, n)), n)[: heard.size - ref.size + 1]
-    energy = np.concatenate([[0.0], np.cumsum(heard * heard)])
-    local = energy[ref.size:] - energy[:-ref.size]
-    score = corr / np.sqrt(np.maximum(local, 1e-9) * float(ref @ ref))
-    lag = int(np.argmax(score))
-    return float(score[lag]), lag

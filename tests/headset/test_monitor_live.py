@@ -12,7 +12,8 @@ import pytest
 
 from firmware.dsp.g711 import alaw_decode
 from firmware.dsp.resample import resample
-from tests.headset.fakejack import ROOT, matched, strip_gaps
+from tests.calls.audio import best_match
+from tests.headset.fakejack import ROOT, strip_gaps
 
 DEVICE_RATE = 44100
 
@@ -41,7 +42,7 @@ def test_the_earpiece_plays_the_caller_then_the_agent(live):
     heard = strip_gaps(lines["played"])
     found = {}
     for name in ("said", "answered", "whispered"):
-        found[name] = matched(heard, resample(linear(lines[name]), 8000, DEVICE_RATE))
+        found[name] = best_match(heard, resample(linear(lines[name]), 8000, DEVICE_RATE))
     assert found["said"][0] > 0.99 and found["answered"][0] > 0.99, found
     assert found["said"][1] < found["answered"][1]                  # in the order they were said
     assert found["whispered"][0] < 0.5, found                         # the whisper is not in the call
@@ -53,7 +54,7 @@ def test_the_whisper_reaches_the_agent_and_not_the_caller(live):
     assert report["figures"]["whisper"]["blocks_sent"] >= lines["whispered"].size // 160
     start, end = lines["whisper_span"]
     whispered = linear(lines["whispered"])
-    agent_score, _ = matched(linear(lines["agent_heard"][start:end]), whispered)
-    caller_score, _ = matched(linear(lines["caller_heard"]), whispered)
+    agent_score, _ = best_match(linear(lines["agent_heard"][start:end]), whispered)
+    caller_score, _ = best_match(linear(lines["caller_heard"]), whispered)
     assert agent_score > 0.95, agent_score
     assert caller_score < 0.5, caller_score

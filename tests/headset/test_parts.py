@@ -102,14 +102,14 @@ def test_whisper_drops_the_oldest_blocks_when_the_engine_does_not_take_them():
 
 
 def test_whisper_from_a_44k1_microphone_is_the_same_speech_at_8k():
-    from tests.headset.fakejack import matched
+    from tests.calls.audio import best_match
     rng = np.random.default_rng(3)
     speech = resample(rng.normal(0, 3000, 8000), 8000, 44100)   # wideband noise, band-limited
     mic = MicBlocks(44100, max_blocks=1000, prebuffer=1)
     for start in range(0, speech.size, 882):
         mic.convert(speech[start:start + 882])
     got = alaw_decode(np.concatenate([mic.source() for _ in range(len(mic.blocks))])).astype(np.float64)
-    score, lag = matched(got, resample(speech, 44100, 8000)[:got.size - 200])
+    score, lag = best_match(got, resample(speech, 44100, 8000)[:got.size - 200])
     assert score > 0.99 and lag == 0
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from firmware.dsp.resample import resample
 from firmware.dsp.wav import read_wav, write_wav
-from tests.headset.fakejack import FakeJack, matched, no_sound_env, strip_gaps
+from tests.calls.audio import best_match
+from tests.headset.fakejack import FakeJack, no_sound_env, strip_gaps
 
 DEVICE_RATE = 44100                # PortAudio's default rate for an ALSA plugin PCM
 SPEECH = "/usr/share/asterisk/sounds/en_US_f_Allison/hello-world.wav"
@@ -46,7 +47,7 @@ def test_record_stops_on_silence_trims_it_and_keeps_the_speech(tmp_path, speech)
     assert speech.size <= got.size <= speech.size + 0.6 * 8000
     assert report["seconds"] == pytest.approx(got.size / 8000, abs=1e-3)
     assert report["recorded_s"] < take.size / 8000          # stopped before the end of the file
-    score, lag = matched(got, speech)
+    score, lag = best_match(got, speech)
     assert score > 0.98, score                                # A-law and two resamplings
     assert lag <= 0.15 * 8000                                 # little lead-in kept
 
@@ -78,7 +79,7 @@ def test_play_sends_the_prompt_to_the_earpiece(tmp_path, speech):
     assert report["played"] is True and report["path"].endswith("greeting.wav")
     played = strip_gaps(jack.played())
     expected = at_device_rate(read_wav(data / "prompts" / "greeting.wav").samples[0].astype(np.float64))
-    score, _ = matched(played, expected)
+    score, _ = best_match(played, expected)
     assert score > 0.99, score
     assert abs(played.size - expected.size) < 0.05 * expected.size
 
